@@ -1,0 +1,211 @@
+/**
+ * Label constraints, shared by Calico, Cilium and native selectors.
+ *
+ * A requirement is one Kubernetes-style condition on one key. `NotIn` and `DoesNotExist` are true for a label map
+ * that lacks the key, exactly like Calico's `!=` / `not in` / `!has` (calico-semantics §5.2) and Kubernetes `NotIn`.
+ * The substring operators exist only in Calico; they are not finite and native selectors cannot write them
+ * (calico-semantics §5.5), so they stay in the model as non-native requirements.
+ */
+export type NativeLabelOp = 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+export type SubstringLabelOp =
+  | 'Contains'
+  | 'NotContains'
+  | 'StartsWith'
+  | 'NotStartsWith'
+  | 'EndsWith'
+  | 'NotEndsWith';
+export type LabelOp = NativeLabelOp | SubstringLabelOp;
+
+export interface Requirement {
+  key: string;
+  op: LabelOp;
+  /** Sorted, de-duplicated; empty for Exists / DoesNotExist; exactly one value for the substring operators. */
+  values: string[];
+}
+
+/** A conjunction of requirements. The empty conjunction matches every label map. */
+export type LabelConj = Requirement[];
+
+/** A disjunction of conjunctions (DNF). The empty disjunction matches nothing. */
+export type LabelDnf = LabelConj[];
+
+export const NATIVE_OPS: ReadonlySet<LabelOp> = new Set<LabelOp>(['In', 'NotIn', 'Exists', 'DoesNotExist']);
+
+export function isNativeRequirement(r: Requirement): boolean {
+  return NATIVE_OPS.has(r.op);
+}
+
+export function requirement(key: string, op: LabelOp, values: string[] = []): Requirement {
+  return { key, op, values: [...new Set(values)].sort() };
+}
+
+/** Evaluates one requirement against a concrete label map. */
+export function matchesRequirement(r: Requirement, labels: Readonly<Record<string, string>>): boolean {
+  const has = Object.prototype.hasOwnProperty.call(labels, r.key);
+  const v = has ? labels[r.key]! : undefined;
+  const s = r.values[0] ?? '';
+  switch (r.op) {
+    case 'In':
+      return v !== undefined && r.values.includes(v);
+    case 'NotIn':
+      return v === undefined || !r.values.includes(v);
+    case 'Exists':
+      return has;
+    case 'DoesNotExist':
+      return !has;
+    case 'Contains':
+      return v !== undefined && v.includes(s);
+    case 'NotContains':
+      return v === undefined || !v.includes(s);
+    case 'StartsWith':
+      return v !== undefined && v.startsWith(s);
+    case 'NotStartsWith':
+      return v === undefined || !v.startsWith(s);
+    case 'EndsWith':
+      return v !== undefined && v.endsWith(s);
+    case 'NotEndsWith':
+      return v === undefined || !v.endsWith(s);
+  }
+}
+
+export function matchesConj(c: LabelConj, labels: Readonly<Record<string, string>>): boolean {
+  return c.every((r) => matchesRequirement(r, labels));
+}
+
+export function matchesDnf(d: LabelDnf, labels: Readonly<Record<string, string>>): boolean {
+  return d.some((c) => matchesConj(c, labels));
+}
+
+/** The requirement that holds exactly when `r` does not. */
+export function negateRequirement(r: Requirement): Requirement {
+  const flip: Record<LabelOp, LabelOp> = {
+    In: 'NotIn',
+    NotIn: 'In',
+    Exists: 'DoesNotExist',
+    DoesNotExist: 'Exists',
+    Contains: 'NotContains',
+    NotContains: 'Contains',
+    StartsWith: 'NotStartsWith',
+    NotStartsWith: 'StartsWith',
+    EndsWith: 'NotEndsWith',
+    NotEndsWith: 'EndsWith',
+  };
+  return { key: r.key, op: flip[r.op], values: r.values };
+}
+
+/**
+ * Simplifies a conjunction: merges requirements on the same key where the result stays one native requirement,
+ * drops `NotIn []`, and returns null when the conjunction can never match (e.g. `a In [x]` and `a In [y]`).
+ */
+export function simplifyConj(c: LabelConj): LabelConj | null {
+  const byKey = new Map<string, Requirement[]>();
+  for (const r of c) {
+    if (r.op === 'NotIn' && r.values.length === 0) continue; // `not in {}` matches everything
+    if (r.op === 'In' && r.values.length === 0) return null; // `in {}` matches nothing
+    const list = byKey.get(r.key) ?? [];
+    list.push(r);
+    byKey.set(r.key, list);
+  }
+  const out: Requirement[] = [];
+  for (const key of [...byKey.keys()].sort()) {
+    const merged = mergeSameKey(key, byKey.get(key)!);
+    if (merged === null) return null;
+    out.push(...merged);
+  }
+  return out;
+}
+
+function mergeSameKey(key: string, reqs: Requirement[]): Requirement[] | null {
+  let inSet = null as Set<string> | null; // value must be one of these (implies exists)
+  let mustExist = false;
+  let mustNotExist = false;
+  const notIn = new Set<string>();
+  const other: Requirement[] = [];
+  for (const r of reqs) {
+    switch (r.op) {
+      case 'In': {
+        const vals: Set<string> = new Set(r.values);
+        inSet = inSet === null ? vals : new Set([...inSet].filter((v) => vals.has(v)));
+        break;
+      }
+      case 'NotIn':
+        r.values.forEach((v) => notIn.add(v));
+        break;
+      case 'Exists':
+        mustExist = true;
+        break;
+      case 'DoesNotExist':
+        mustNotExist = true;
+        break;
+      default:
+        other.push(r);
+    }
+  }
+  if (mustNotExist && (mustExist || inSet !== null)) return null;
+  const result: Requirement[] = [];
+  if (inSet !== null) {
+    const remaining = [...(inSet as Set<string>)].filter((v: string) => !notIn.has(v));
+    if (remaining.length === 0) return null;
+    result.push(requirement(key, 'In', remaining));
+  } else {
+    if (mustNotExist) result.push(requirement(key, 'DoesNotExist'));
+    else {
+      if (mustExist) result.push(requirement(key, 'Exists'));
+      if (notIn.size > 0) result.push(requirement(key, 'NotIn', [...notIn]));
+    }
+  }
+  // Substring requirements cannot be merged into finite ones; keep them, but an `In` set lets us evaluate them.
+  if (inSet !== null && other.length > 0) {
+    const vals = result[0]!.values.filter((v) => other.every((o) => matchesRequirement(o, { [key]: v })));
+    if (vals.length === 0) return null;
+    return [requirement(key, 'In', vals)];
+  }
+  if (mustNotExist && other.length > 0) {
+    // every positive substring test fails on an absent key; every negative one holds
+    if (other.some((o) => !o.op.startsWith('Not'))) return null;
+    return result;
+  }
+  return [...result, ...other.sort(compareRequirements)];
+}
+
+export function compareRequirements(a: Requirement, b: Requirement): number {
+  return (
+    (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) ||
+    (a.op < b.op ? -1 : a.op > b.op ? 1 : 0) ||
+    (a.values.join('\u0000') < b.values.join('\u0000') ? -1 : a.values.join('\u0000') > b.values.join('\u0000') ? 1 : 0)
+  );
+}
+
+/** AND of two conjunctions, simplified; null when it can never match. */
+export function andConj(a: LabelConj, b: LabelConj): LabelConj | null {
+  return simplifyConj([...a, ...b]);
+}
+
+/** AND of two DNFs (cross product), dropping contradictions. */
+export function andDnf(a: LabelDnf, b: LabelDnf): LabelDnf {
+  const out: LabelDnf = [];
+  for (const x of a) {
+    for (const y of b) {
+      const c = andConj(x, y);
+      if (c !== null) out.push(c);
+    }
+  }
+  return out;
+}
+
+/** NOT of a DNF, as a DNF (De Morgan, then distribution). May grow exponentially; callers bound the size. */
+export function notDnf(d: LabelDnf, maxTerms = 256): LabelDnf | null {
+  let acc: LabelDnf = [[]];
+  for (const conj of d) {
+    // NOT(conj) = OR of negated requirements; an empty conj (true) negates to false.
+    const neg: LabelDnf = conj.map((r) => [negateRequirement(r)]);
+    acc = andDnf(acc, neg);
+    if (acc.length > maxTerms) return null;
+  }
+  return acc;
+}
+
+/** True when the two conjunctions can never hold on the same label map (a sound, not complete, check). */
+export function conjDisjoint(a: LabelConj, b: LabelConj): boolean {
+  return andConj(a, b) === null;
+}
