@@ -6,7 +6,7 @@
  * decide (and report) what to do with it, and the verifier can say `unknown` for the connections it touches.
  */
 import type { JsonPath, ObjectRef } from '../report/finding.js';
-import type { LabelConj, LabelDnf } from './labels.js';
+import type { LabelConj } from './labels.js';
 
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
@@ -39,7 +39,8 @@ export type PeerIdentity =
   | { kind: 'any' }
   | { kind: 'pods'; namespaces: LabelConj; pods: LabelConj }
   | { kind: 'world' }
-  | { kind: 'entity'; name: string };
+  /** A cluster entity native policy cannot name (host, remote-node, kube-apiserver, ...); `code` is its finding code. */
+  | { kind: 'entity'; name: string; code: string };
 
 /** A condition the model cannot represent exactly. */
 export interface Opaque {
@@ -96,12 +97,16 @@ export interface DirectionPolicy {
   path: JsonPath;
 }
 
-/** Which pods a policy applies to. */
-export interface Subject {
-  /** Constraint on the pod's namespace labels (`kubernetes.io/metadata.name In [ns]` for a namespaced policy). */
+/** One disjunct of a subject: pods whose namespace labels match `namespaces` and whose labels match `pods`. */
+export interface SubjectTerm {
+  /** Constraint on the namespace's labels (`kubernetes.io/metadata.name In [ns]` for a namespaced policy). */
   namespaces: LabelConj;
-  /** Pod label constraint (DNF: several disjuncts become several native policies). */
-  pods: LabelDnf;
+  pods: LabelConj;
+}
+
+/** Which pods a policy applies to: the union of its terms (several terms become several native policies). */
+export interface Subject {
+  terms: SubjectTerm[];
   opaque: Opaque[];
   path: JsonPath;
 }

@@ -1,0 +1,23 @@
+/** Collects findings about one source object, taking severity and effect from the feature registry. */
+import { findingAt, type SourceObject } from '../io/documents.js';
+import { feature } from '../report/features.js';
+import type { Effect, Finding, JsonPath, Severity } from '../report/finding.js';
+
+export interface NoteOptions {
+  severity?: Severity;
+  effect?: Effect;
+  /** The node at the path was not carried into the output. */
+  dropped?: boolean;
+}
+
+export class Notes {
+  readonly findings: Finding[] = [];
+  constructor(readonly obj: SourceObject) {}
+
+  add(code: string, path: JsonPath, message: string, opts: NoteOptions = {}): void {
+    const f = feature(code);
+    this.findings.push(
+      findingAt(this.obj, path, code, opts.severity ?? f.severity, message, opts.effect ?? f.effect, opts.dropped ?? false),
+    );
+  }
+}

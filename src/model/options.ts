@@ -1,0 +1,20 @@
+/** Options that change how sources are read and translated (set from the command line). */
+export interface TranslateOptions {
+  /** Namespace for namespaced documents that have none (kubectl's default). */
+  defaultNamespace: string;
+  /** Namespaces that exist in the cluster, for cluster-wide policies (`--namespaces`). */
+  namespaces?: string[];
+  /** `drop` (default, fail-closed) or `widen` (keep the L3/L4 part of L7/DNS/ICMP rules). */
+  onUnsupported: 'drop' | 'widen';
+  /** Address ranges of pods, nodes and Services (`--cluster-cidr`); lets `world` and Cilium CIDRs be exact. */
+  clusterCidrs: string[];
+  /** Emit native NetworkPolicies of the input again (`--include-native`). */
+  includeNative: boolean;
+}
+
+export const DEFAULT_OPTIONS: TranslateOptions = {
+  defaultNamespace: 'default',
+  onUnsupported: 'drop',
+  clusterCidrs: [],
+  includeNative: false,
+};
