@@ -179,7 +179,7 @@ export function findingAt(
   severity: Severity,
   message: string,
   effect: Effect,
-  dropped = false,
+  dropped: boolean | JsonPath = false,
 ): Finding {
   const p = obj.locate(path);
   const f: Finding = {
@@ -194,6 +194,6 @@ export function findingAt(
     effect,
     object: obj.ref,
   };
-  if (dropped) f.dropped = true;
+  if (dropped !== false) f.dropped = toPointer([...obj.basePath, ...(dropped === true ? path : dropped)]);
   return f;
 }

@@ -6,8 +6,8 @@ import type { Effect, Finding, JsonPath, Severity } from '../report/finding.js';
 export interface NoteOptions {
   severity?: Severity;
   effect?: Effect;
-  /** The node at the path was not carried into the output. */
-  dropped?: boolean;
+  /** The node at the path (true) or at the given path was not carried into the output. */
+  dropped?: boolean | JsonPath;
 }
 
 export class Notes {

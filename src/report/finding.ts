@@ -33,8 +33,9 @@ export interface Finding {
   /** Index of the YAML document inside the file (0-based). */
   documentIndex: number;
   effect: Effect;
-  /** The node at `pointer` was not carried into the output; the report's retained view removes it. */
-  dropped?: boolean;
+  /** JSON pointer of a node that was not carried into the output (often `pointer` itself, or the rule around it);
+   * the report's retained view removes it. */
+  dropped?: string;
   object?: ObjectRef;
 }
 

@@ -1,0 +1,83 @@
+/**
+ * Turns translated specs into named NetworkPolicy objects: stable DNS-1123 names (suffixed where a source is split),
+ * annotations naming the source, unique names per namespace, and the API server's validation before anything is
+ * emitted (a policy that fails is not written: internal error).
+ */
+import { findingAt, isPlainObject, type SourceObject } from '../io/documents.js';
+import type { NetworkPolicyJson } from '../native/types.js';
+import { validateNetworkPolicy } from '../native/validate.js';
+import { dnsName, shortHash } from '../translate/names.js';
+import type { PolicyTranslation } from '../translate/translate.js';
+import { VERSION } from '../version.js';
+import type { EmittedPolicy, SourceCni, SourceReport } from './types.js';
+
+export interface OutputItem {
+  index: number;
+  entry: SourceObject;
+  cni: SourceCni;
+  specs: PolicyTranslation[];
+  /** Emit the native source itself (`--include-native`). */
+  native: boolean;
+}
+
+export const ANNOTATION_PREFIX = 'netpol-migrate.io/';
+
+export function assignOutputs(items: OutputItem[], sources: SourceReport[]): EmittedPolicy[] {
+  const out: EmittedPolicy[] = [];
+  const taken = new Set<string>();
+  for (const item of items) {
+    const obj = item.entry;
+    const source = sources[item.index]!;
+    const baseName = dnsName(source.ref.name || 'policy');
+    const annotations = {
+      [`${ANNOTATION_PREFIX}source`]: `${obj.ref.apiVersion}/${obj.ref.kind} ${source.ref.namespace ?? (item.cni === 'native' ? '' : '')}${source.ref.namespace ? '/' : ''}${source.ref.name}`,
+      [`${ANNOTATION_PREFIX}source-file`]: `${obj.file}:${source.line}`,
+      [`${ANNOTATION_PREFIX}version`]: VERSION,
+    };
+    const candidates: NetworkPolicyJson[] = [];
+    if (item.native) {
+      const meta = isPlainObject(obj.value.metadata) ? obj.value.metadata : {};
+      const p = structuredClone(obj.value) as unknown as NetworkPolicyJson;
+      p.metadata = { name: String(meta.name), namespace: typeof meta.namespace === 'string' ? meta.namespace : 'default' };
+      if (isPlainObject(meta.labels)) p.metadata.labels = meta.labels as Record<string, string>;
+      p.metadata.annotations = { ...(isPlainObject(meta.annotations) ? (meta.annotations as Record<string, string>) : {}), ...annotations };
+      delete (p as unknown as Record<string, unknown>).status;
+      candidates.push(p);
+    }
+    const specs = item.specs.flatMap((t, part) => t.specs.map((s) => ({ ...s, part })));
+    const perNamespace = new Map<string, number>();
+    for (const s of specs) perNamespace.set(s.namespace, (perNamespace.get(s.namespace) ?? 0) + 1);
+    const counter = new Map<string, number>();
+    for (const s of specs) {
+      const n = (counter.get(s.namespace) ?? 0) + 1;
+      counter.set(s.namespace, n);
+      const name = perNamespace.get(s.namespace)! > 1 ? `${baseName}-${n}` : baseName;
+      candidates.push({
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name, namespace: s.namespace, labels: { 'app.kubernetes.io/managed-by': 'netpol-migrate' }, annotations: { ...annotations } },
+        spec: s.spec,
+      });
+    }
+    for (const p of candidates) {
+      let key = `${p.metadata.namespace}/${p.metadata.name}`;
+      if (taken.has(key)) {
+        const renamed = dnsName(`${p.metadata.name}-${shortHash(`${obj.ref.kind}/${source.ref.namespace ?? ''}/${source.ref.name}`)}`);
+        source.findings.push(findingAt(obj, ['metadata', 'name'], 'output/name', 'warning', `${key} is already the name of another output; this one is named ${renamed}`, 'none'));
+        p.metadata.name = renamed;
+        key = `${p.metadata.namespace}/${p.metadata.name}`;
+      } else if (p.metadata.name !== source.ref.name && !p.metadata.name.startsWith(source.ref.name + '-')) {
+        source.findings.push(findingAt(obj, ['metadata', 'name'], 'output/name', 'info', `output named ${p.metadata.name} (a valid DNS-1123 name for "${source.ref.name}")`, 'none'));
+      }
+      const errors = validateNetworkPolicy(p);
+      if (errors.length > 0) {
+        source.findings.push(findingAt(obj, [], 'output/invalid', 'error', `internal error: the output ${key} would be rejected by the API server (${errors.map((e) => e.message).join('; ')}); it is not written`, 'narrower'));
+        continue;
+      }
+      taken.add(key);
+      source.outputs.push({ namespace: p.metadata.namespace, name: p.metadata.name });
+      out.push({ policy: p, source: item.index });
+    }
+  }
+  return out;
+}

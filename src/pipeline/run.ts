@@ -1,0 +1,201 @@
+/**
+ * The pure core of the tool: parsed input files in, translated policies, per-source reports and findings out
+ * (DESIGN.md data flow: parse -> lower -> translate -> report). No I/O happens here.
+ */
+import { lowerCalicoPolicy, type TierInfo } from '../calico/lower.js';
+import { collectNetworkSets } from '../calico/network-sets.js';
+import { lowerCiliumPolicy } from '../cilium/lower.js';
+import type { CidrGroup } from '../cilium/peers.js';
+import { findingAt, isPlainObject, parseFile, type InputFile, type SourceObject } from '../io/documents.js';
+import { validateObject, hasSchema } from '../io/schemas.js';
+import { Notes } from '../model/notes.js';
+import type { TranslateOptions } from '../model/options.js';
+import type { ModelPolicy } from '../model/policy.js';
+import { lowerNativePolicy } from '../native/lower.js';
+import { validateNetworkPolicy } from '../native/validate.js';
+import { feature } from '../report/features.js';
+import { normalizeFindings, type Finding } from '../report/finding.js';
+import { analyzeOrdering } from '../translate/ordering.js';
+import { translatePolicy } from '../translate/translate.js';
+import { classify, type ObjectClass } from './classify.js';
+import { assignOutputs } from './outputs.js';
+import type { PipelineResult, SourceCni, SourceReport, SourceStatus, Verdict } from './types.js';
+
+interface Entry {
+  obj: SourceObject;
+  cls: ObjectClass;
+  notes: Notes;
+  status: SourceStatus | undefined;
+  models: ModelPolicy[];
+}
+
+export function runPipeline(files: InputFile[], options: TranslateOptions, preFindings: Finding[] = []): PipelineResult {
+  const fileFindings: Finding[] = [...preFindings];
+  const objects: SourceObject[] = [];
+  for (const f of files) {
+    const parsed = parseFile(f);
+    fileFindings.push(...parsed.findings);
+    objects.push(...parsed.objects);
+  }
+  const entries: Entry[] = objects.map((obj) => ({ obj, cls: classify(obj), notes: new Notes(obj), status: undefined, models: [] }));
+
+  // Schema validation: an invalid object is not used; unknown fields are reported and ignored (as the API
+  // server prunes or rejects them).
+  for (const e of entries) {
+    if (e.cls === 'other' || e.cls === 'unsupported-version') continue;
+    if (!e.obj.ref.name) {
+      e.notes.add('input/missing-name', ['metadata'], 'metadata.name is missing; the object is skipped', { dropped: [] });
+      e.status = 'invalid';
+      continue;
+    }
+    if (!hasSchema(e.obj.ref.apiVersion, e.obj.ref.kind)) continue;
+    for (const issue of validateObject(e.obj.ref.apiVersion, e.obj.ref.kind, e.obj.value)) {
+      if (issue.kind === 'unknown-field') e.notes.add('input/unknown-field', issue.path, `${issue.message}: ignored (the API server would prune or reject it)`, { dropped: true });
+      else {
+        e.notes.add('input/schema', issue.path, `${issue.message}; the object is not converted`, { dropped: [] });
+        e.status = 'invalid';
+      }
+    }
+  }
+  const usable = (e: Entry) => e.status === undefined;
+  const networkSets = collectNetworkSets(entries.filter((e) => e.cls === 'calico-set' && usable(e)).map((e) => e.obj), options.defaultNamespace);
+  const tiers = new Map<string, TierInfo>();
+  const cidrGroups = new Map<string, CidrGroup>();
+  for (const e of entries) {
+    if (!usable(e)) continue;
+    const spec = isPlainObject(e.obj.value.spec) ? e.obj.value.spec : {};
+    if (e.cls === 'calico-tier') {
+      tiers.set(e.obj.ref.name, { order: typeof spec.order === 'number' ? spec.order : Number.POSITIVE_INFINITY, defaultAction: spec.defaultAction === 'Pass' ? 'Pass' : 'Deny' });
+    } else if (e.cls === 'cilium-cidr-group') {
+      const meta = isPlainObject(e.obj.value.metadata) ? e.obj.value.metadata : {};
+      const labels = isPlainObject(meta.labels) ? Object.fromEntries(Object.entries(meta.labels).map(([k, v]) => [k, String(v)])) : {};
+      const cidrs = Array.isArray(spec.externalCIDRs) ? spec.externalCIDRs.filter((c): c is string => typeof c === 'string') : [];
+      cidrGroups.set(e.obj.ref.name, { name: e.obj.ref.name, labels, cidrs });
+    }
+  }
+
+  // Lower every policy.
+  for (const e of entries) {
+    if (!usable(e)) continue;
+    switch (e.cls) {
+      case 'calico-policy': {
+        const r = lowerCalicoPolicy(e.obj, { networkSets, tiers, options });
+        e.notes.findings.push(...r.notes.findings);
+        e.models = r.policies;
+        if (r.status !== 'lowered') e.status = r.status;
+        break;
+      }
+      case 'calico-staged':
+        e.notes.add('calico/staged', ['kind'], `${e.obj.ref.kind} is not enforced (a preview); skipped`, { dropped: [] });
+        e.status = 'skipped';
+        break;
+      case 'cilium-policy': {
+        const r = lowerCiliumPolicy(e.obj, { cidrGroups, options });
+        e.notes.findings.push(...r.notes.findings);
+        e.models = r.policies;
+        if (r.status !== 'lowered') e.status = r.status;
+        break;
+      }
+      case 'native-policy': {
+        const errors = validateNetworkPolicy(withNamespace(e.obj, options.defaultNamespace));
+        for (const err of errors) e.notes.add('native/invalid', apiPath(err.field), err.message, { dropped: [] });
+        if (errors.length > 0) e.status = 'invalid';
+        else {
+          e.models = [lowerNativePolicy(e.obj, options.defaultNamespace)];
+          e.notes.add('native/passthrough', [], options.includeNative ? 'already native: emitted again (--include-native)' : 'already native: kept in the policy set, not emitted again (use --include-native)');
+        }
+        break;
+      }
+      case 'unsupported-version':
+        e.notes.add('input/unsupported-api-version', ['apiVersion'], `${e.obj.ref.apiVersion} ${e.obj.ref.kind} is not served by current releases; skipped`, { dropped: [] });
+        e.status = 'skipped';
+        break;
+      case 'other':
+        fileFindings.push(findingAt(e.obj, ['kind'], 'input/other-kind', 'info', `${e.obj.ref.kind || 'object'} ${e.obj.ref.apiVersion} is not a network policy; skipped`, 'none'));
+        break;
+      default:
+        break;
+    }
+  }
+
+  const allModels = entries.flatMap((e) => e.models);
+  const ordering = analyzeOrdering(allModels);
+  const specsBySource = new Map<Entry, ReturnType<typeof translatePolicy>[]>();
+  for (const e of entries) {
+    if (e.cls !== 'calico-policy' && e.cls !== 'cilium-policy') continue;
+    const translations = e.models.map((m) => translatePolicy(m, ordering, options));
+    for (const t of translations) for (const d of t.decisions) e.notes.add(d.code, d.path, d.message, d.opts);
+    if (translations.length > 0 && translations.every((t) => t.skipped)) e.status = 'skipped';
+    specsBySource.set(e, translations);
+  }
+  for (const s of ordering.native) {
+    const e = entries.find((x) => x.models.includes(s.policy));
+    e?.notes.add(s.code, s.rule.path, s.message);
+  }
+
+  // Sources, outputs and names.
+  const policyEntries = entries.filter((e) => e.cls !== 'other' && e.cls !== 'calico-set' && e.cls !== 'calico-tier' && e.cls !== 'cilium-cidr-group');
+  for (const e of entries) if (!policyEntries.includes(e)) fileFindings.push(...e.notes.findings);
+  const sources: SourceReport[] = policyEntries.map((e) => sourceReport(e));
+  const outputs = assignOutputs(
+    policyEntries.map((e, i) => ({ index: i, entry: e.obj, cni: sources[i]!.cni, specs: specsBySource.get(e) ?? [], native: e.cls === 'native-policy' && options.includeNative && usable(e) })),
+    sources,
+  );
+  for (const s of sources) {
+    s.findings = normalizeFindings(s.findings);
+    s.status = s.status === 'converted' && s.findings.some(isLossy) ? 'partial' : s.status;
+    s.verdict = verdictOf(s.findings);
+  }
+  return { sources, outputs, fileFindings: normalizeFindings(fileFindings) };
+
+  function sourceReport(e: Entry): SourceReport {
+    const pos = e.obj.locate([]);
+    return {
+      ref: e.obj.ref,
+      cni: cniOf(e.cls),
+      file: e.obj.file,
+      line: pos.line,
+      column: pos.column,
+      documentIndex: e.obj.documentIndex,
+      pointer: e.obj.basePath.length ? '/' + e.obj.basePath.join('/') : '',
+      status: e.status ?? 'converted',
+      verdict: 'exact',
+      findings: e.notes.findings,
+      outputs: [],
+      original: e.obj.value,
+    };
+  }
+}
+
+function cniOf(cls: ObjectClass): SourceCni {
+  if (cls.startsWith('calico')) return 'calico';
+  if (cls.startsWith('cilium')) return 'cilium';
+  if (cls === 'unsupported-version') return 'calico';
+  return 'native';
+}
+
+function isLossy(f: Finding): boolean {
+  return f.dropped !== undefined && feature(f.code).severity !== 'info' ? true : f.effect !== 'none';
+}
+
+function verdictOf(findings: Finding[]): Verdict {
+  const narrower = findings.some((f) => f.effect === 'narrower');
+  const wider = findings.some((f) => f.effect === 'wider');
+  if (narrower && wider) return 'narrower+wider';
+  if (wider) return 'wider';
+  if (narrower) return 'narrower';
+  if (findings.some((f) => f.effect === 'unknown')) return 'unknown';
+  return 'exact';
+}
+
+function withNamespace(obj: SourceObject, ns: string): unknown {
+  const meta = isPlainObject(obj.value.metadata) ? obj.value.metadata : {};
+  return { ...obj.value, metadata: { ...meta, namespace: typeof meta.namespace === 'string' ? meta.namespace : ns } };
+}
+
+/** `spec.ingress[0].from[1]` -> ['spec', 'ingress', 0, 'from', 1]. */
+function apiPath(field: string): Array<string | number> {
+  const out: Array<string | number> = [];
+  for (const m of field.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) out.push(m[2] !== undefined ? Number(m[2]) : m[1]!);
+  return out;
+}

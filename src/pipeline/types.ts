@@ -1,0 +1,43 @@
+/** The result that flows from the pipeline to the writers and the report formatters. */
+import type { Finding, ObjectRef } from '../report/finding.js';
+import type { NetworkPolicyJson } from '../native/types.js';
+
+export type SourceStatus = 'converted' | 'partial' | 'skipped' | 'invalid';
+export type Verdict = 'exact' | 'narrower' | 'wider' | 'narrower+wider' | 'unknown';
+export type SourceCni = 'calico' | 'cilium' | 'native';
+
+export interface OutputRef {
+  namespace: string;
+  name: string;
+}
+
+export interface SourceReport {
+  ref: ObjectRef;
+  cni: SourceCni;
+  file: string;
+  line: number;
+  column: number;
+  documentIndex: number;
+  /** JSON pointer of the object in its document (empty unless inside a List). */
+  pointer: string;
+  status: SourceStatus;
+  /** What the translation does to the allowed connections, as the translator claims it. */
+  verdict: Verdict;
+  findings: Finding[];
+  outputs: OutputRef[];
+  /** The source object as read, for the retained-view diff. */
+  original: unknown;
+}
+
+export interface EmittedPolicy {
+  policy: NetworkPolicyJson;
+  /** Index into `sources`. */
+  source: number;
+}
+
+export interface PipelineResult {
+  sources: SourceReport[];
+  outputs: EmittedPolicy[];
+  /** Findings not tied to a policy object (unreadable files, YAML errors, other kinds, support objects). */
+  fileFindings: Finding[];
+}

@@ -1,0 +1,158 @@
+/**
+ * Model rules and peers as native rules (k8s-netpol-semantics §1.4–§1.7 and the checklist of §1.15): peers OR,
+ * ports OR, rule = peers AND ports. Whatever a native rule cannot carry is dropped (fail-closed) and reported, or
+ * kept without its L7/ICMP part when the user asked for `--on-unsupported widen`.
+ */
+import { cidrContains, familyOf, minimal } from '../model/blocks.js';
+import type { TranslateOptions } from '../model/options.js';
+import { NAMESPACE_NAME_LABEL, type Direction, type ModelRule, type Opaque, type Peer, type ProtoPorts } from '../model/policy.js';
+import type { NetworkPolicyPeerJson, NetworkPolicyPortJson } from '../native/types.js';
+import type { JsonPath } from '../report/finding.js';
+import type { Decision } from './decisions.js';
+import { toLabelSelector } from './selectors.js';
+
+export interface RuleContext {
+  /** Namespace the native policy is emitted in. */
+  namespace: string;
+  options: TranslateOptions;
+  decisions: Decision[];
+}
+
+export interface NativeRule {
+  peers?: NetworkPolicyPeerJson[];
+  ports?: NetworkPolicyPortJson[];
+}
+
+/** Translates one allow rule; null when nothing of it can be carried. */
+export function translateRule(rule: ModelRule, direction: Direction, ctx: RuleContext): NativeRule | null {
+  const blocking = rule.opaque.filter((o) => o.kind === 'unrepresentable' || ctx.options.onUnsupported === 'drop');
+  if (blocking.length > 0) {
+    for (const o of blocking) dropDecision(ctx, o, rule.path, 'the rule is dropped (fail-closed)');
+    return null;
+  }
+  for (const o of rule.opaque) widenDecision(ctx, o);
+  let peers: NetworkPolicyPeerJson[] | undefined;
+  if (rule.peers !== 'any') {
+    if (rule.peers.length === 0) return null; // matches no peer at all (e.g. `in {}`): nothing to carry
+    const out: NetworkPolicyPeerJson[] = [];
+    let any = false;
+    for (const p of rule.peers) {
+      const t = translatePeer(p, ctx);
+      if (t === 'any') any = true;
+      else out.push(...t);
+    }
+    if (!any) {
+      if (out.length === 0) return null;
+      peers = dedupe(out);
+    }
+  }
+  const ports = rule.ports === 'all' ? undefined : translatePorts(rule.ports);
+  if (ports !== undefined && ports.length === 0) return null;
+  if (direction === 'egress' && ports?.some((p) => typeof p.port === 'string') && !(peers ?? []).some((p) => p.podSelector || p.namespaceSelector)) {
+    ctx.decisions.push({ code: 'vpc-cni/egress-named-port', path: rule.path, message: 'an egress named port without a pod peer allows nothing on the VPC CNI engine (it drops such ports); use numeric ports' });
+  }
+  if (ports !== undefined && ports.length > 24) {
+    ctx.decisions.push({ code: 'vpc-cni/port-limit', path: rule.path, message: `${ports.length} port entries: the VPC CNI engine keeps at most 24 per peer and drops the rest` });
+  }
+  const r: NativeRule = {};
+  if (peers) r.peers = peers;
+  if (ports) r.ports = ports;
+  return r;
+}
+
+function dropDecision(ctx: RuleContext, o: Opaque, dropPath: JsonPath, what: string): void {
+  ctx.decisions.push({ code: o.code, path: o.path, message: `${o.message}; ${what}`, opts: { dropped: dropPath, effect: 'narrower' } });
+}
+
+function widenDecision(ctx: RuleContext, o: Opaque): void {
+  ctx.decisions.push({ code: o.code, path: o.path, message: `${o.message}; kept without it (--on-unsupported widen)`, opts: { dropped: o.path, effect: 'wider', severity: 'warning' } });
+  ctx.decisions.push({ code: 'output/widened', path: o.path, message: 'the output allows more than the original here' });
+}
+
+/** One model peer as native peers, 'any' when it is unrestricted, [] when it is dropped. */
+function translatePeer(peer: Peer, ctx: RuleContext): NetworkPolicyPeerJson[] | 'any' {
+  const blocking = peer.opaque.filter((o) => o.kind === 'unrepresentable' || ctx.options.onUnsupported === 'drop');
+  if (blocking.length > 0) {
+    for (const o of blocking) dropDecision(ctx, o, peer.path, 'this peer is dropped (fail-closed)');
+    return [];
+  }
+  for (const o of peer.opaque) widenDecision(ctx, o);
+  const id = peer.identity;
+  switch (id.kind) {
+    case 'any':
+      if (!peer.addresses) return 'any';
+      return peer.addresses.map((b) => ipBlockPeer(b.cidr, b.except));
+    case 'pods': {
+      if (peer.addresses) return []; // an intersection with CIDRs; reported through the peer's opaque part
+      const podSel = toLabelSelector(id.pods);
+      const nsOnlyHere = id.namespaces.length === 1 && id.namespaces[0]!.key === NAMESPACE_NAME_LABEL && id.namespaces[0]!.op === 'In' && id.namespaces[0]!.values.length === 1 && id.namespaces[0]!.values[0] === ctx.namespace;
+      const nsSel = nsOnlyHere ? undefined : toLabelSelector(id.namespaces);
+      if (podSel === null || nsSel === null) return [];
+      const p: NetworkPolicyPeerJson = {};
+      if (nsSel !== undefined) p.namespaceSelector = nsSel;
+      if (nsSel === undefined || Object.keys(podSel).length > 0) p.podSelector = podSel;
+      return [p];
+    }
+    case 'world':
+      return worldPeers(peer, ctx);
+    case 'entity':
+      ctx.decisions.push({ code: id.code, path: peer.path, message: `entity ${id.name} has no NetworkPolicy form; this peer is dropped (fail-closed)`, opts: { dropped: peer.path } });
+      return [];
+  }
+}
+
+/**
+ * Cilium CIDRs and `world` match only addresses that are not cluster endpoints (cilium §3.2.3). With
+ * --cluster-cidr the cluster ranges are excepted and the block is exact; without, a block that surely holds cluster
+ * addresses (/0) is dropped and any other block is emitted with the assumption stated (DESIGN "Addresses and pods").
+ */
+function worldPeers(peer: Peer, ctx: RuleContext): NetworkPolicyPeerJson[] {
+  const blocks = peer.addresses ?? [
+    { cidr: '0.0.0.0/0', except: [] },
+    { cidr: '::/0', except: [] },
+  ];
+  const cluster = ctx.options.clusterCidrs;
+  const out: NetworkPolicyPeerJson[] = [];
+  for (const b of blocks) {
+    const fam = familyOf(b.cidr);
+    const sameFamily = cluster.filter((c) => familyOf(c) === fam);
+    if (cluster.length > 0) {
+      if (sameFamily.some((c) => cidrContains(c, b.cidr))) continue; // the whole block is cluster addresses
+      const except = minimal([...b.except, ...sameFamily.filter((c) => cidrContains(b.cidr, c))]);
+      out.push(ipBlockPeer(b.cidr, except));
+      continue;
+    }
+    if (b.cidr.endsWith('/0')) {
+      ctx.decisions.push({ code: 'cilium/entity-world', path: peer.path, message: `${peer.addresses ? b.cidr : 'world'} means addresses outside the cluster; without --cluster-cidr the cluster ranges cannot be excluded, so this peer is dropped (fail-closed)`, opts: { dropped: peer.path } });
+      continue;
+    }
+    ctx.decisions.push({ code: 'cilium/cidr-world-only', path: peer.path, message: `exact only if no pod, node or Service address is in ${b.cidr}; pass --cluster-cidr to check` });
+    out.push(ipBlockPeer(b.cidr, b.except));
+  }
+  return out;
+}
+
+function ipBlockPeer(cidr: string, except: string[]): NetworkPolicyPeerJson {
+  return except.length > 0 ? { ipBlock: { cidr, except: [...except] } } : { ipBlock: { cidr } };
+}
+
+function translatePorts(list: ProtoPorts[]): NetworkPolicyPortJson[] {
+  const out: NetworkPolicyPortJson[] = [];
+  for (const p of list) {
+    if (p.ranges === undefined) {
+      out.push({ protocol: p.protocol });
+      continue;
+    }
+    for (const [a, b] of p.ranges) out.push(a === b ? { protocol: p.protocol, port: a } : { protocol: p.protocol, port: a, endPort: b });
+    for (const n of p.named ?? []) out.push({ protocol: p.protocol, port: n });
+  }
+  return out;
+}
+
+function dedupe(peers: NetworkPolicyPeerJson[]): NetworkPolicyPeerJson[] {
+  const seen = new Set<string>();
+  return peers.filter((p) => {
+    const k = JSON.stringify(p);
+    return seen.has(k) ? false : (seen.add(k), true);
+  });
+}

@@ -1,0 +1,112 @@
+/**
+ * Model policies as native NetworkPolicy specs. Always explicit `policyTypes` and no rules for an unlisted direction
+ * (k8s §1.15, vpc-cni B1); one native policy per subject term and namespace; rules in the source's order, stopping
+ * at the first Calico Deny/Pass (fail-closed, calico T7) and leaving out the allows the ordering pass shadowed.
+ */
+import type { TranslateOptions } from '../model/options.js';
+import { DIRECTIONS, type Direction, type ModelPolicy } from '../model/policy.js';
+import type { NetworkPolicyJson } from '../native/types.js';
+import type { Decision } from './decisions.js';
+import { namespacesOf } from './fanout.js';
+import type { OrderingResult } from './ordering.js';
+import { translateRule, type RuleContext } from './rules.js';
+import { toLabelSelector } from './selectors.js';
+
+export interface TranslatedSpec {
+  namespace: string;
+  spec: NetworkPolicyJson['spec'];
+  /** Index of the subject term the spec was made from. */
+  term: number;
+}
+
+export interface PolicyTranslation {
+  specs: TranslatedSpec[];
+  decisions: Decision[];
+  /** The policy as a whole could not be carried. */
+  skipped: boolean;
+}
+
+export function translatePolicy(model: ModelPolicy, ordering: OrderingResult, options: TranslateOptions): PolicyTranslation {
+  const decisions: Decision[] = [];
+  const out: PolicyTranslation = { specs: [], decisions, skipped: false };
+  if (model.subject.opaque.length > 0) {
+    for (const o of model.subject.opaque) {
+      decisions.push({ code: o.code, path: o.path, message: `${o.message}; the policy is not converted, so the pods it isolates lose that isolation`, opts: { dropped: model.partPath.length ? model.partPath : [] } });
+    }
+    out.skipped = true;
+    return out;
+  }
+  const fanoutCode = model.cni === 'cilium' ? 'cilium/clusterwide-needs-namespaces' : 'calico/global-needs-namespaces';
+  const targets: Array<{ namespace: string; term: number }> = [];
+  for (const [i, term] of model.subject.terms.entries()) {
+    const nss = namespacesOf(term.namespaces, model.namespace, options.namespaces);
+    if (nss === 'unknown') {
+      const why = model.namespace === null ? 'the namespaces it applies to are not known: pass --namespaces with the cluster\'s namespaces' : 'it selects pods by namespace labels the tool does not know';
+      decisions.push({ code: model.namespace === null ? fanoutCode : model.cni === 'cilium' ? 'cilium/clusterwide-needs-namespaces' : 'calico/global-needs-namespaces', path: model.subject.path, message: `${why}; the policy is not converted, so the pods it isolates lose that isolation`, opts: { dropped: model.partPath.length ? model.partPath : [] } });
+      out.skipped = true;
+      return out;
+    }
+    for (const ns of nss) targets.push({ namespace: ns, term: i });
+  }
+  if (model.namespace === null && targets.length > 0) {
+    decisions.push({ code: model.cni === 'cilium' ? 'cilium/clusterwide-fanout' : 'calico/global-fanout', path: model.subject.path, message: `written as one NetworkPolicy per namespace: ${[...new Set(targets.map((t) => t.namespace))].join(', ')}` });
+  }
+  for (const t of targets) {
+    const term = model.subject.terms[t.term]!;
+    const podSelector = toLabelSelector(term.pods);
+    if (podSelector === null) continue; // reported through the subject's opaque part
+    const ctx: RuleContext = { namespace: t.namespace, options, decisions };
+    const spec: NetworkPolicyJson['spec'] = { podSelector, policyTypes: [] };
+    for (const d of DIRECTIONS) {
+      const dir = model[d];
+      if (!dir) continue;
+      spec.policyTypes.push(d === 'ingress' ? 'Ingress' : 'Egress');
+      const rules = translateDirection(model, d, ordering, ctx);
+      if (d === 'ingress') {
+        if (rules.length) spec.ingress = rules.map((r) => ({ ...(r.peers ? { from: r.peers } : {}), ...(r.ports ? { ports: r.ports } : {}) }));
+      } else if (rules.length) spec.egress = rules.map((r) => ({ ...(r.peers ? { to: r.peers } : {}), ...(r.ports ? { ports: r.ports } : {}) }));
+    }
+    out.specs.push({ namespace: t.namespace, spec, term: t.term });
+  }
+  return out;
+}
+
+function translateDirection(model: ModelPolicy, d: Direction, ordering: OrderingResult, ctx: RuleContext) {
+  const dir = model[d]!;
+  const rules = [];
+  let stoppedBy: string | undefined;
+  for (const rule of dir.rules) {
+    if (stoppedBy !== undefined) {
+      ctx.decisions.push({ code: 'calico/after-deny', path: rule.path, message: `comes after the ${stoppedBy} rule; dropped (fail-closed) until ordering is compiled exactly`, opts: { dropped: true } });
+      continue;
+    }
+    switch (rule.action) {
+      case 'log':
+        ctx.decisions.push({ code: 'calico/action-log', path: [...rule.path, 'action'], message: 'Log never decides traffic; dropped', opts: { dropped: rule.path } });
+        continue;
+      case 'deny':
+        if (model.cni === 'calico') {
+          ctx.decisions.push({ code: 'calico/action-deny', path: [...rule.path, 'action'], message: 'NetworkPolicy cannot deny: this rule and every later rule of the policy are dropped (fail-closed)', opts: { dropped: rule.path } });
+          stoppedBy = 'Deny';
+        } else {
+          const code = rule.opaque.find((o) => o.code === 'cilium/requires') ? 'cilium/requires' : 'cilium/deny';
+          ctx.decisions.push({ code, path: rule.path, message: 'NetworkPolicy cannot deny: the deny is carried by dropping every allow it may overlap (fail-closed)', opts: { dropped: rule.path } });
+        }
+        continue;
+      case 'pass':
+        ctx.decisions.push({ code: 'calico/action-pass', path: [...rule.path, 'action'], message: 'Pass hands the decision to the next tier; this rule and every later rule of the policy are dropped (fail-closed)', opts: { dropped: rule.path } });
+        stoppedBy = 'Pass';
+        continue;
+      case 'allow': {
+        const shadow = ordering.dropped.get(rule);
+        if (shadow) {
+          ctx.decisions.push({ code: shadow.code, path: rule.path, message: shadow.message, opts: { dropped: true } });
+          continue;
+        }
+        const t = translateRule(rule, d, ctx);
+        if (t) rules.push(t);
+      }
+    }
+  }
+  return rules;
+}
