@@ -138,6 +138,7 @@ export function lowerCalicoPolicy(obj: SourceObject, ctx: CalicoContext): LowerR
     calicoOrder: { tier, tierOrder: tierInfo.order, order, tieKey: `${name}/${namespace ?? ''}/${kind}` },
     tierDefaultPass: tierInfo.defaultAction === 'Pass',
   };
+  let assumptionNoted = false;
   for (const direction of ['ingress', 'egress'] as const) {
     const list = direction === 'ingress' ? ingressRules : egressRules;
     if (!types.has(direction)) {
@@ -149,7 +150,13 @@ export function lowerCalicoPolicy(obj: SourceObject, ctx: CalicoContext): LowerR
       const res = lowerCalicoRule(r, direction, ['spec', direction, i], scope);
       if (res.kind === 'invalid') return invalid(res.message, res.path);
       rules.push(res.rule);
-      for (const n of res.notes) notes.add(n.code, n.path, n.message);
+      for (const n of res.notes) {
+        if (n.code === 'calico/network-set-assumption') {
+          if (assumptionNoted) continue; // once per policy is enough
+          assumptionNoted = true;
+        }
+        notes.add(n.code, n.path, n.message);
+      }
     }
     const dp: DirectionPolicy = { isolates: true, rules, path: ['spec', direction] };
     policy[direction] = dp;

@@ -128,6 +128,7 @@ export function lowerRemoteSide(side: Record<string, unknown>, path: JsonPath, s
     notes.push({ code: 'calico/not-selector', path: [...path, 'notSelector'], message: 'notSelector is negated into NotIn/DoesNotExist; Calico evaluates the excluded set cluster-wide' });
   }
 
+  notes.push({ code: 'calico/network-set-assumption', path: [...path, sel !== undefined ? 'selector' : nsSel !== undefined ? 'namespaceSelector' : 'notSelector'], message: 'Calico selectors also match NetworkSets by address; only those in the input are carried (exact if no other NetworkSet matches)' });
   const peers: Peer[] = [];
   if (!globalOnly) {
     for (const conj of podDnf) {

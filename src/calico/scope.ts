@@ -2,7 +2,7 @@
  * Turns Calico selectors (over an endpoint's effective labels, calico-semantics §5.3 and §6.1) into namespace-label
  * and pod-label constraints that native selectors can carry (§6.3, T17).
  */
-import { requirement, simplifyConj, type LabelConj, type Requirement } from '../model/labels.js';
+import { foldUnwritable, requirement, simplifyConj, type LabelConj, type Requirement } from '../model/labels.js';
 import { NAMESPACE_NAME_LABEL } from '../model/policy.js';
 
 export const CALICO_NAMESPACE_LABEL = 'projectcalico.org/namespace';
@@ -41,8 +41,11 @@ export function splitEndpointConj(conj: LabelConj): EndpointTerm | null {
       pods.push(r);
     } else pods.push(r);
   }
-  const nsConj = simplifyConj(ns);
-  const podConj = simplifyConj(pods);
+  const nsFolded = foldUnwritable(ns);
+  const podFolded = foldUnwritable(pods.filter((r) => !(r.key === SERVICE_ACCOUNT_LABEL || r.key.startsWith('pcsa.'))));
+  if (nsFolded === null || podFolded === null) return null;
+  const nsConj = simplifyConj(nsFolded);
+  const podConj = simplifyConj([...podFolded, ...pods.filter((r) => r.key === SERVICE_ACCOUNT_LABEL || r.key.startsWith('pcsa.'))]);
   if (nsConj === null || podConj === null) return null;
   // Every namespace carries kubernetes.io/metadata.name (k8s-netpol-semantics §1.9), so `has()` of it is true.
   const nsFinal = nsConj.filter((r) => !(r.key === NAMESPACE_NAME_LABEL && r.op === 'Exists'));

@@ -210,7 +210,7 @@ function lowerEntry(raw: unknown, path: JsonPath, direction: Direction, action: 
     // model it as a deny of the pods it may exclude, which the fail-closed pass treats as overlapping.
     return [{ action: 'deny', peers: [{ identity: { kind: 'pods', namespaces: [], pods: [] }, opaque: [], path }], ports: 'all', opaque: ruleOpaque, path }];
   }
-  const mk = (ports: 'all' | ProtoPorts[], extra: Opaque[], p: JsonPath): ModelRule => ({ action, peers, ports, opaque: [...ruleOpaque, ...extra], path: p });
+  const mk = (ports: 'all' | ProtoPorts[], extra: Opaque[], p: JsonPath): ModelRule => ({ action, peers, ports, opaque: [...ruleOpaque, ...extra], path: p, entryPath: path });
   if (Array.isArray(entry.toPorts)) {
     const rules: ModelRule[] = [];
     entry.toPorts.forEach((pr, i) => {
@@ -238,7 +238,9 @@ function lowerEntry(raw: unknown, path: JsonPath, direction: Direction, action: 
         }
       });
       const rules7 = isPlainObject(portRule.rules) ? portRule.rules : undefined;
-      if (rules7) {
+      if (rules7 && l7AllowsEverything(rules7)) {
+        notes.add('cilium/l7', [...prPath, 'rules'], 'these L7 rules match every request (matchPattern "*" or an empty http rule): the L4 part is exact', { severity: 'info', effect: 'none' });
+      } else if (rules7) {
         const kinds = Object.keys(rules7).filter((k) => rules7[k] !== undefined && rules7[k] !== null);
         extra.push({ code: 'cilium/l7', kind: 'narrows', path: [...prPath, 'rules'], message: `L7 ${kinds.join('/') || 'rules'} filter requests on these ports` });
       }
@@ -263,4 +265,18 @@ function lowerEntry(raw: unknown, path: JsonPath, direction: Direction, action: 
     return [];
   }
   return [mk('all', [], path)];
+}
+
+/**
+ * L7 rules that admit every request do not narrow the L4 allow (cilium T46: the projection to L4 is exact when the
+ * L7 part cannot deny): a DNS rule `matchPattern: "*"`, or an HTTP rule with no field set.
+ */
+function l7AllowsEverything(rules: Record<string, unknown>): boolean {
+  const kinds = Object.keys(rules).filter((k) => rules[k] !== undefined && rules[k] !== null);
+  if (kinds.length !== 1) return false;
+  const list = rules[kinds[0]!];
+  if (!Array.isArray(list)) return false;
+  if (kinds[0] === 'dns') return list.some((e) => isPlainObject(e) && e.matchPattern === '*');
+  if (kinds[0] === 'http') return list.some((e) => isPlainObject(e) && Object.values(e).every((v) => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0)));
+  return false;
 }

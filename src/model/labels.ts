@@ -209,3 +209,45 @@ export function notDnf(d: LabelDnf, maxTerms = 256): LabelDnf | null {
 export function conjDisjoint(a: LabelConj, b: LabelConj): boolean {
   return andConj(a, b) === null;
 }
+
+const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** A Kubernetes label key: optional DNS-subdomain prefix and '/', then a name of 1–63 characters. */
+export function isValidLabelKey(key: string): boolean {
+  const parts = key.split('/');
+  if (parts.length > 2) return false;
+  const name = parts[parts.length - 1]!;
+  if (parts.length === 2 && (parts[0]!.length === 0 || parts[0]!.length > 253 || !DNS_SUBDOMAIN.test(parts[0]!))) return false;
+  return name.length <= 63 && LABEL_NAME.test(name);
+}
+
+export function isValidLabelValue(value: string): boolean {
+  return value.length <= 63 && LABEL_VALUE.test(value);
+}
+
+/**
+ * Folds requirements that no validated object can satisfy differently: a key or value that is not a legal
+ * Kubernetes label key/value never appears on a pod or namespace, so a positive test on it is false and a negative
+ * one is true (calico-semantics §5.5, last row). Returns null when the conjunction becomes false.
+ */
+export function foldUnwritable(conj: LabelConj): LabelConj | null {
+  const out: Requirement[] = [];
+  for (const r of conj) {
+    const positive = r.op === 'In' || r.op === 'Exists' || r.op === 'Contains' || r.op === 'StartsWith' || r.op === 'EndsWith';
+    if (!isValidLabelKey(r.key)) {
+      if (positive) return null;
+      continue;
+    }
+    if (r.op === 'In' || r.op === 'NotIn') {
+      const values = r.values.filter(isValidLabelValue);
+      if (r.op === 'In' && values.length === 0) return null;
+      if (r.op === 'NotIn' && values.length === 0) continue;
+      out.push({ ...r, values });
+      continue;
+    }
+    out.push(r);
+  }
+  return out;
+}

@@ -87,6 +87,8 @@ export interface ModelRule {
   /** Conditions of the rule as a whole that the model cannot represent (AND). */
   opaque: Opaque[];
   path: JsonPath;
+  /** The source entry when one entry became several model rules (Cilium: one per `toPorts` element). */
+  entryPath?: JsonPath;
 }
 
 export interface DirectionPolicy {

@@ -4,12 +4,13 @@
  * at the first Calico Deny/Pass (fail-closed, calico T7) and leaving out the allows the ordering pass shadowed.
  */
 import type { TranslateOptions } from '../model/options.js';
-import { DIRECTIONS, type Direction, type ModelPolicy } from '../model/policy.js';
+import { DIRECTIONS, type Direction, type ModelPolicy, type ModelRule } from '../model/policy.js';
+import type { JsonPath } from '../report/finding.js';
 import type { NetworkPolicyJson } from '../native/types.js';
 import type { Decision } from './decisions.js';
 import { namespacesOf } from './fanout.js';
 import type { OrderingResult } from './ordering.js';
-import { translateRule, type RuleContext } from './rules.js';
+import { translateRule, type NativeRule, type RuleContext } from './rules.js';
 import { toLabelSelector } from './selectors.js';
 
 export interface TranslatedSpec {
@@ -73,17 +74,37 @@ export function translatePolicy(model: ModelPolicy, ordering: OrderingResult, op
 
 function translateDirection(model: ModelPolicy, d: Direction, ordering: OrderingResult, ctx: RuleContext) {
   const dir = model[d]!;
-  const rules = [];
+  const rules: NativeRule[] = [];
   let stoppedBy: string | undefined;
+  // Entries split into several model rules: when none of them is carried, the whole entry is what was dropped.
+  const entries = new Map<string, { path: JsonPath; carried: boolean; decisions: Decision[] }>();
   for (const rule of dir.rules) {
+    const before = ctx.decisions.length;
+    const carriedBefore = rules.length;
+    translateOne(rule);
+    if (rule.entryPath) {
+      const key = JSON.stringify(rule.entryPath);
+      const e = entries.get(key) ?? { path: rule.entryPath, carried: false, decisions: [] };
+      e.carried ||= rules.length > carriedBefore;
+      e.decisions.push(...ctx.decisions.slice(before));
+      entries.set(key, e);
+    }
+  }
+  for (const e of entries.values()) {
+    if (e.carried) continue;
+    for (const dec of e.decisions) if (dec.opts?.dropped !== undefined && dec.opts.dropped !== false) dec.opts = { ...dec.opts, dropped: e.path };
+  }
+  return rules;
+
+  function translateOne(rule: ModelRule): void {
     if (stoppedBy !== undefined) {
       ctx.decisions.push({ code: 'calico/after-deny', path: rule.path, message: `comes after the ${stoppedBy} rule; dropped (fail-closed) until ordering is compiled exactly`, opts: { dropped: true } });
-      continue;
+      return;
     }
     switch (rule.action) {
       case 'log':
         ctx.decisions.push({ code: 'calico/action-log', path: [...rule.path, 'action'], message: 'Log never decides traffic; dropped', opts: { dropped: rule.path } });
-        continue;
+        return;
       case 'deny':
         if (model.cni === 'calico') {
           ctx.decisions.push({ code: 'calico/action-deny', path: [...rule.path, 'action'], message: 'NetworkPolicy cannot deny: this rule and every later rule of the policy are dropped (fail-closed)', opts: { dropped: rule.path } });
@@ -92,21 +113,20 @@ function translateDirection(model: ModelPolicy, d: Direction, ordering: Ordering
           const code = rule.opaque.find((o) => o.code === 'cilium/requires') ? 'cilium/requires' : 'cilium/deny';
           ctx.decisions.push({ code, path: rule.path, message: 'NetworkPolicy cannot deny: the deny is carried by dropping every allow it may overlap (fail-closed)', opts: { dropped: rule.path } });
         }
-        continue;
+        return;
       case 'pass':
         ctx.decisions.push({ code: 'calico/action-pass', path: [...rule.path, 'action'], message: 'Pass hands the decision to the next tier; this rule and every later rule of the policy are dropped (fail-closed)', opts: { dropped: rule.path } });
         stoppedBy = 'Pass';
-        continue;
+        return;
       case 'allow': {
         const shadow = ordering.dropped.get(rule);
         if (shadow) {
           ctx.decisions.push({ code: shadow.code, path: rule.path, message: shadow.message, opts: { dropped: true } });
-          continue;
+          return;
         }
         const t = translateRule(rule, d, ctx);
         if (t) rules.push(t);
       }
     }
   }
-  return rules;
 }

@@ -1,0 +1,45 @@
+/** Options shared by the commands that read policies, and their mapping to the pipeline's options. */
+import type { Argv } from 'yargs';
+import { parseCidr, formatCidr } from '../model/cidr.js';
+import { DEFAULT_OPTIONS, type TranslateOptions } from '../model/options.js';
+import { UsageError } from './usage.js';
+
+export type FailOn = 'error' | 'warning' | 'info' | 'none';
+
+export interface CommonArgs {
+  paths: string[];
+  namespace: string;
+  'fail-on': FailOn;
+  color?: boolean;
+  quiet: boolean;
+  'on-unsupported': 'drop' | 'widen';
+  'cluster-cidr': string[];
+  namespaces?: string;
+  'include-native': boolean;
+  'stdin-filename': string;
+}
+
+export function withCommonOptions<T>(y: Argv<T>): Argv<T & CommonArgs> {
+  return y
+    .positional('paths', { describe: 'files, directories (recursive: *.yaml, *.yml, *.json) or - for stdin', type: 'string', array: true, default: [] })
+    .option('namespace', { alias: 'n', type: 'string', default: 'default', describe: 'namespace for namespaced documents that have none' })
+    .option('fail-on', { choices: ['error', 'warning', 'info', 'none'] as const, default: 'error' as const, describe: 'exit 1 when a finding has this severity or worse' })
+    .option('color', { type: 'boolean', describe: 'colour the output (default: only on a terminal; NO_COLOR disables)' })
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print only findings at or above --fail-on, no summary' })
+    .option('on-unsupported', { choices: ['drop', 'widen'] as const, default: 'drop' as const, describe: 'L7/DNS/ICMP rules: drop the whole rule (fail-closed) or keep its L3/L4 part (wider)' })
+    .option('cluster-cidr', { type: 'string', array: true, default: [] as string[], describe: 'pod, node or Service address range (repeatable); makes Cilium world/CIDR peers exact' })
+    .option('namespaces', { type: 'string', describe: 'comma-separated namespaces of the cluster, for cluster-wide policies' })
+    .option('include-native', { type: 'boolean', default: false, describe: 'emit the native NetworkPolicies of the input again' })
+    .option('stdin-filename', { type: 'string', default: '<stdin>', describe: 'name used for standard input in findings' }) as unknown as Argv<T & CommonArgs>;
+}
+
+export function translateOptions(a: CommonArgs): TranslateOptions {
+  const clusterCidrs = a['cluster-cidr'].flatMap((s) => s.split(',')).filter((s) => s.trim() !== '').map((s) => {
+    const c = s.includes('/') ? parseCidr(s.trim()) : null;
+    if (!c) throw new UsageError(`--cluster-cidr ${JSON.stringify(s)} is not a CIDR (e.g. 10.0.0.0/16)`);
+    return formatCidr(c.family, c.bits, c.prefix);
+  });
+  const opts: TranslateOptions = { ...DEFAULT_OPTIONS, defaultNamespace: a.namespace, onUnsupported: a['on-unsupported'], clusterCidrs, includeNative: a['include-native'] };
+  if (a.namespaces !== undefined) opts.namespaces = a.namespaces.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return opts;
+}

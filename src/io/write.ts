@@ -1,0 +1,60 @@
+/**
+ * Writes outputs: one NetworkPolicy per file at `DIR/<namespace>/<name>.yaml` plus `DIR/kustomization.yaml`, each
+ * through a temporary file and a rename so that nothing is ever half-written; names can never leave DIR.
+ */
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { stringify } from 'yaml';
+import type { NetworkPolicyJson } from '../native/types.js';
+
+const SAFE = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+
+export class WriteError extends Error {}
+
+export function writeAtomic(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
+  try {
+    writeFileSync(tmp, text, { encoding: 'utf8', flag: 'wx' });
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+export function policyYaml(p: NetworkPolicyJson): string {
+  return stringify(p, { lineWidth: 0 });
+}
+
+/** Returns the written paths, relative to DIR. */
+export function writeOutDir(dir: string, policies: NetworkPolicyJson[]): string[] {
+  const root = resolve(dir);
+  try {
+    mkdirSync(root, { recursive: true });
+  } catch (e) {
+    throw new WriteError(`cannot create --out-dir ${dir}: ${(e as Error).message}`);
+  }
+  const written: string[] = [];
+  for (const p of policies) {
+    const { namespace, name } = p.metadata;
+    if (!SAFE.test(namespace) || !SAFE.test(name) || name.includes('..') || namespace.includes('..')) {
+      throw new WriteError(`refusing to write ${namespace}/${name}: not a valid Kubernetes name`);
+    }
+    const target = resolve(root, namespace, `${name}.yaml`);
+    if (!target.startsWith(root + sep)) throw new WriteError(`refusing to write outside --out-dir: ${target}`);
+    try {
+      writeAtomic(target, policyYaml(p));
+    } catch (e) {
+      throw new WriteError(`cannot write ${target}: ${(e as Error).message}`);
+    }
+    written.push(relative(root, target).split(sep).join('/'));
+  }
+  const kustomization = stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [...written].sort() });
+  try {
+    writeAtomic(join(root, 'kustomization.yaml'), kustomization);
+  } catch (e) {
+    throw new WriteError(`cannot write ${join(root, 'kustomization.yaml')}: ${(e as Error).message}`);
+  }
+  return written;
+}
