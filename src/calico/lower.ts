@@ -3,17 +3,18 @@
  * kept with its action and order, and what the model cannot carry is an Opaque part (calico-semantics §2–§8).
  */
 import { isPlainObject, type SourceObject } from '../io/documents.js';
-import { andDnf, isNativeRequirement, type LabelDnf } from '../model/labels.js';
+import { andDnf, compactDnf, isNativeRequirement, type LabelDnf } from '../model/labels.js';
 import { Notes } from '../model/notes.js';
 import type { DirectionPolicy, ModelPolicy, ModelRule, Opaque, SubjectTerm } from '../model/policy.js';
 import type { TranslateOptions } from '../model/options.js';
 import type { JsonPath } from '../report/finding.js';
 import type { NetworkSetEntry } from './network-sets.js';
 import { CALICO_V1, derivedPrefix, v3Name } from './objects.js';
-import { parseCalicoSelector, type PolicyScope } from './peers.js';
+import { isNegative, parseCalicoSelector, type PolicyScope } from './peers.js';
 import { lowerCalicoRule } from './rule.js';
 import { CALICO_NAMESPACE_LABEL, splitEndpointConj } from './scope.js';
-import { containsGlobal, mapSelectorKeys, selectorToDnf, type SelectorAst } from './selector.js';
+import { boundedDnf } from './dnf.js';
+import { containsGlobal, mapSelectorKeys, type SelectorAst } from './selector.js';
 
 export interface TierInfo {
   order: number;
@@ -39,7 +40,8 @@ export const BUILTIN_TIERS: ReadonlyMap<string, TierInfo> = new Map([
   ['kube-baseline', { order: 10_000_000, defaultAction: 'Pass' }],
 ]);
 
-const DNF_LIMIT = 64;
+/** Assumption notes that say the same thing for every rule: reported once per policy. */
+const ONCE_PER_POLICY = new Set(['calico/network-set-assumption', 'calico/nets-pod-ips']);
 
 export function lowerCalicoPolicy(obj: SourceObject, ctx: CalicoContext): LowerResult {
   const notes = new Notes(obj);
@@ -91,8 +93,9 @@ export function lowerCalicoPolicy(obj: SourceObject, ctx: CalicoContext): LowerR
   // Order (calico §3.3).
   const tier = typeof spec.tier === 'string' && spec.tier !== '' ? spec.tier : 'default';
   let tierInfo = ctx.tiers.get(tier) ?? BUILTIN_TIERS.get(tier);
+  const tierUnknown = !tierInfo;
   if (!tierInfo) {
-    notes.add('calico/unknown-tier', ['spec', 'tier'], `tier "${tier}" has no Tier object in the input; its order is unknown`);
+    notes.add('calico/unknown-tier', ['spec', 'tier'], `tier "${tier}" has no Tier object in the input; its order is unknown, so it is treated as possibly before and after every other tier`);
     tierInfo = { order: Number.POSITIVE_INFINITY, defaultAction: 'Deny' };
   }
   const order = typeof spec.order === 'number' ? spec.order : Number.POSITIVE_INFINITY;
@@ -103,8 +106,11 @@ export function lowerCalicoPolicy(obj: SourceObject, ctx: CalicoContext): LowerR
   const selAst = parseCalicoSelector(selText, ['spec', 'selector']);
   if ('invalid' in selAst) return invalid(selAst.invalid, selAst.path);
   if (containsGlobal(selAst)) return invalid('global() is not allowed in a policy selector', ['spec', 'selector']);
-  let dnf = selectorToDnf(selAst, DNF_LIMIT);
-  if (dnf === null) return invalid('selector too complex', ['spec', 'selector']);
+  let dnf = boundedDnf(selAst);
+  if (dnf === null) {
+    subjectOpaque.push({ code: 'calico/complex-selector', kind: 'unrepresentable', path: ['spec', 'selector'], message: 'the selector expands to more than 64 label selectors' });
+    dnf = [];
+  }
   if (namespace !== null) dnf = andDnf(dnf, [[{ key: CALICO_NAMESPACE_LABEL, op: 'In', values: [namespace] }]]);
   if (kind === 'GlobalNetworkPolicy') {
     const nsText = typeof spec.namespaceSelector === 'string' ? spec.namespaceSelector : '';
@@ -112,9 +118,10 @@ export function lowerCalicoPolicy(obj: SourceObject, ctx: CalicoContext): LowerR
       const nsAst = parseCalicoSelector(nsText, ['spec', 'namespaceSelector']);
       if ('invalid' in nsAst) return invalid(nsAst.invalid, nsAst.path);
       if (containsGlobal(nsAst)) return invalid('global() is not allowed in a policy namespaceSelector', ['spec', 'namespaceSelector']);
-      const nsDnf = selectorToDnf(mapSelectorKeys(nsAst, (k) => `pcns.${k}`), DNF_LIMIT);
-      if (nsDnf === null) return invalid('namespaceSelector too complex', ['spec', 'namespaceSelector']);
-      dnf = andDnf(dnf, nsDnf);
+      if (isNegative(nsAst)) notes.add('calico/host-endpoints', ['spec', 'namespaceSelector'], 'a negative namespaceSelector also selects host endpoints, which native policy cannot; pods are converted');
+      const nsDnf = boundedDnf(mapSelectorKeys(nsAst, (k) => `pcns.${k}`));
+      if (nsDnf === null) subjectOpaque.push({ code: 'calico/complex-selector', kind: 'unrepresentable', path: ['spec', 'namespaceSelector'], message: 'the namespaceSelector expands to more than 64 label selectors' });
+      dnf = compactDnf(andDnf(dnf, nsDnf ?? []));
     } else {
       notes.add('calico/host-endpoints', ['spec', 'selector'], 'a GlobalNetworkPolicy without namespaceSelector also applies to host endpoints, which native policy cannot select; pods are converted');
     }
@@ -126,6 +133,7 @@ export function lowerCalicoPolicy(obj: SourceObject, ctx: CalicoContext): LowerR
     subjectOpaque.push({ code: 'calico/service-account-subject', kind: 'unrepresentable', path: ['spec', 'serviceAccountSelector'], message: 'serviceAccountSelector selects pods by service account' });
   }
   const terms = subjectTerms(dnf, subjectOpaque);
+  if (terms.length > 1) notes.add('calico/selector-or', ['spec', 'selector'], `the subject is a union: written as ${terms.length} NetworkPolicies with the same rules`);
 
   const scope: PolicyScope = { kind, namespace, networkSets: ctx.networkSets };
   const policy: ModelPolicy = {
@@ -135,10 +143,10 @@ export function lowerCalicoPolicy(obj: SourceObject, ctx: CalicoContext): LowerR
     partPath: [],
     namespace,
     subject: { terms, opaque: subjectOpaque, path: ['spec', 'selector'] },
-    calicoOrder: { tier, tierOrder: tierInfo.order, order, tieKey: `${name}/${namespace ?? ''}/${kind}` },
+    calicoOrder: { tier, tierOrder: tierInfo.order, order, tieKey: `${name}/${namespace ?? ''}/${kind}`, ...(tierUnknown ? { tierUnknown: true } : {}) },
     tierDefaultPass: tierInfo.defaultAction === 'Pass',
   };
-  let assumptionNoted = false;
+  const noted = new Set<string>();
   for (const direction of ['ingress', 'egress'] as const) {
     const list = direction === 'ingress' ? ingressRules : egressRules;
     if (!types.has(direction)) {
@@ -150,12 +158,13 @@ export function lowerCalicoPolicy(obj: SourceObject, ctx: CalicoContext): LowerR
       const res = lowerCalicoRule(r, direction, ['spec', direction, i], scope);
       if (res.kind === 'invalid') return invalid(res.message, res.path);
       rules.push(res.rule);
+      if (res.extra) rules.push(res.extra);
       for (const n of res.notes) {
-        if (n.code === 'calico/network-set-assumption') {
-          if (assumptionNoted) continue; // once per policy is enough
-          assumptionNoted = true;
+        if (ONCE_PER_POLICY.has(n.code)) {
+          if (noted.has(n.code)) continue; // once per policy is enough
+          noted.add(n.code);
         }
-        notes.add(n.code, n.path, n.message);
+        notes.addNote(n);
       }
     }
     const dp: DirectionPolicy = { isolates: true, rules, path: ['spec', direction] };

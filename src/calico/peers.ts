@@ -4,7 +4,8 @@
  * scoped by policy kind and namespaceSelector, and they match the addresses of pods and of NetworkSets (§4.5).
  */
 import { isPlainObject } from '../io/documents.js';
-import { andDnf, notDnf, simplifyConj, type LabelDnf } from '../model/labels.js';
+import { andDnf, compactDnf, notDnf, simplifyConj, type LabelDnf } from '../model/labels.js';
+import { boundedDnf, DNF_LIMIT } from './dnf.js';
 import type { CidrBlock, Opaque, Peer } from '../model/policy.js';
 import type { JsonPath } from '../report/finding.js';
 import { intersectBlocks } from '../model/blocks.js';
@@ -16,7 +17,6 @@ import {
   evaluateSelector,
   mapSelectorKeys,
   parseSelector,
-  selectorToDnf,
   SelectorSyntaxError,
   type SelectorAst,
 } from './selector.js';
@@ -28,18 +28,14 @@ export interface PolicyScope {
   networkSets: NetworkSetEntry[];
 }
 
-export interface PeerNote {
-  code: string;
-  path: JsonPath;
-  message: string;
-}
+export type { Note as PeerNote } from '../model/notes.js';
+import type { Note as PeerNote } from '../model/notes.js';
 
 export type SideResult =
   | { kind: 'peers'; peers: 'any' | Peer[]; notes: PeerNote[] }
   | { kind: 'opaque'; opaque: Opaque; notes: PeerNote[] }
   | { kind: 'invalid'; message: string; path: JsonPath };
 
-const DNF_LIMIT = 64;
 
 export function parseCalicoSelector(text: string, path: JsonPath): SelectorAst | { invalid: string; path: JsonPath } {
   try {
@@ -102,7 +98,7 @@ export function lowerRemoteSide(side: Record<string, unknown>, path: JsonPath, s
       scopeDnf = [];
     } else {
       const prefixed = mapSelectorKeys(nsA, (k) => `pcns.${k}`);
-      const d = selectorToDnf(prefixed, DNF_LIMIT);
+      const d = boundedDnf(prefixed);
       if (d === null) return tooComplex(path, 'namespaceSelector', notes);
       scopeDnf = d;
       if (isNegative(nsA)) notes.push({ code: 'calico/negative-namespace-selector', path: [...path, 'namespaceSelector'], message: 'a negative namespaceSelector also matches host endpoints and GlobalNetworkSets; only pods are carried' });
@@ -113,14 +109,14 @@ export function lowerRemoteSide(side: Record<string, unknown>, path: JsonPath, s
     notes.push({ code: 'calico/global-rule-selector', path: [...path, sel !== undefined ? 'selector' : 'notSelector'], message: 'a GlobalNetworkPolicy rule selector also matches host endpoints, which have no native form' });
   }
 
-  const selDnf = selA === undefined ? [[]] : selectorToDnf(selA, DNF_LIMIT);
+  const selDnf = selA === undefined ? [[]] : boundedDnf(selA);
   if (selDnf === null) return tooComplex(path, 'selector', notes);
-  let podDnf = andDnf(scopeDnf, selDnf);
+  let podDnf = compactDnf(andDnf(scopeDnf, selDnf));
   if (notSelA !== undefined) {
-    const nd = selectorToDnf(notSelA, DNF_LIMIT);
+    const nd = boundedDnf(notSelA);
     const neg = nd === null ? null : notDnf(nd, DNF_LIMIT);
     if (neg === null) return tooComplex(path, 'notSelector', notes);
-    podDnf = andDnf(podDnf, neg);
+    podDnf = compactDnf(andDnf(podDnf, neg));
     if (scope.namespace === null && sel === undefined && nsSel === undefined) {
       // calico T23: in a GNP, notSelector alone means "any address except these objects": no native form.
       return { kind: 'opaque', opaque: { code: 'calico/not-selector-global', kind: 'unrepresentable', path: [...path, 'notSelector'], message: 'notSelector without selector in a GlobalNetworkPolicy matches every address except the selected objects' }, notes };
@@ -130,6 +126,9 @@ export function lowerRemoteSide(side: Record<string, unknown>, path: JsonPath, s
 
   notes.push({ code: 'calico/network-set-assumption', path: [...path, sel !== undefined ? 'selector' : nsSel !== undefined ? 'namespaceSelector' : 'notSelector'], message: 'Calico selectors also match NetworkSets by address; only those in the input are carried (exact if no other NetworkSet matches)' });
   const peers: Peer[] = [];
+  if (!globalOnly && podDnf.length > 1) {
+    notes.push({ code: 'calico/selector-or', path: [...path, sel !== undefined ? 'selector' : nsSel !== undefined ? 'namespaceSelector' : 'notSelector'], message: `written as ${podDnf.length} peers (native peers are ORed; one label selector cannot say ||)` });
+  }
   if (!globalOnly) {
     for (const conj of podDnf) {
       const term = splitEndpointConj(conj);
@@ -157,20 +156,38 @@ export function lowerRemoteSide(side: Record<string, unknown>, path: JsonPath, s
     let blocks: CidrBlock[] = fromSet;
     if (addr !== undefined) blocks = intersectBlocks(blocks, addr);
     if (blocks.length === 0) continue;
-    peers.push({ identity: { kind: 'any' }, addresses: blocks, opaque: [], path: [...path, 'selector'] });
-    notes.push({ code: 'calico/network-sets', path: [...path, 'selector'], message: `${ns.kind} ${ns.namespace ? ns.namespace + '/' : ''}${ns.name} matches this selector: its nets are carried as ipBlocks` });
+    peers.push({ identity: { kind: 'any' }, addresses: blocks, opaque: [], path: [...path, 'selector'], noNamedPorts: true });
+    notes.push({ code: 'calico/network-sets', path: [...path, 'selector'], message: `${ns.kind} ${ns.namespace ? ns.namespace + '/' : ''}${ns.name} matches this selector: its nets are carried as ipBlocks`, opts: { severity: 'info', effect: 'none' } });
   }
   if (globalOnly) notes.push({ code: 'calico/global-namespace-selector', path: [...path, 'namespaceSelector'], message: 'namespaceSelector: global() matches host endpoints and GlobalNetworkSets; only GlobalNetworkSets of the input are carried' });
   return { kind: 'peers', peers, notes };
 }
 
 function tooComplex(path: JsonPath, field: string, notes: PeerNote[]): SideResult {
-  return { kind: 'opaque', opaque: { code: 'calico/substring-peer', kind: 'unrepresentable', path: [...path, field], message: 'selector is too complex to write in disjunctive normal form' }, notes };
+  return { kind: 'opaque', opaque: { code: 'calico/complex-selector', kind: 'unrepresentable', path: [...path, field], message: `the ${field} expands to more than ${DNF_LIMIT} label selectors` }, notes };
 }
 
-/** A namespace selector is "negative" when it can match an object with no namespace labels at all. */
-function isNegative(ast: SelectorAst): boolean {
-  return evaluateSelector(ast, {});
+/**
+ * A namespace selector is "negative" when it also matches objects without namespace labels (host endpoints,
+ * GlobalNetworkSets). Calico rewrites `all()` in it to `has(projectcalico.org/namespace)` first (calico §5.3), so
+ * `all()` is not negative.
+ */
+export function isNegative(ast: SelectorAst): boolean {
+  return evaluateSelector(replaceAll(ast), {});
+}
+
+function replaceAll(ast: SelectorAst): SelectorAst {
+  switch (ast.type) {
+    case 'all':
+      return { type: 'has', key: 'projectcalico.org/namespace' };
+    case 'not':
+      return { type: 'not', expr: replaceAll(ast.expr) };
+    case 'and':
+    case 'or':
+      return { type: ast.type, exprs: ast.exprs.map(replaceAll) };
+    default:
+      return ast;
+  }
 }
 
 function networkSetBlocks(
@@ -186,7 +203,8 @@ function networkSetBlocks(
     let inScope: boolean;
     if (globalOnly) inScope = set.namespace === null;
     else if (nsSel !== undefined) {
-      if (set.namespace === null) inScope = false;
+      // A negative namespaceSelector also matches objects without namespace labels: GlobalNetworkSets (T22).
+      if (set.namespace === null) inScope = isNegative(nsSel);
       else {
         const known = { 'projectcalico.org/name': set.namespace, 'kubernetes.io/metadata.name': set.namespace };
         // Only the namespace name labels are known; a selector on other namespace labels cannot be decided.

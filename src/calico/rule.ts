@@ -7,7 +7,7 @@ import { lowerRemoteSide, type PeerNote, type PolicyScope } from './peers.js';
 import { lowerPorts } from './ports.js';
 
 export type RuleResult =
-  | { kind: 'rule'; rule: ModelRule; notes: PeerNote[] }
+  | { kind: 'rule'; rule: ModelRule; notes: PeerNote[]; extra?: ModelRule | undefined }
   | { kind: 'invalid'; message: string; path: JsonPath };
 
 const ACTIONS: Record<string, RuleAction> = { allow: 'allow', deny: 'deny', log: 'log', pass: 'pass', 'next-tier': 'pass' };
@@ -61,6 +61,9 @@ export function lowerCalicoRule(raw: unknown, direction: Direction, path: JsonPa
     family = raw.ipVersion;
   }
 
+  if ((Array.isArray(remote.nets) && remote.nets.length > 0) || (Array.isArray(remote.notNets) && remote.notNets.length > 0)) {
+    notes.push({ code: 'calico/nets-pod-ips', path: [...remotePath, Array.isArray(remote.nets) && remote.nets.length > 0 ? 'nets' : 'notNets'], message: 'nets match pod addresses too; written as ipBlock, which the VPC CNI engine also matches against pod IPs (for traffic sent to the pod IP, not through a Service ClusterIP)' });
+  }
   const side = lowerRemoteSide(remote, remotePath, scope, family);
   if (side.kind === 'invalid') return side;
   notes.push(...side.notes);
@@ -106,7 +109,23 @@ export function lowerCalicoRule(raw: unknown, direction: Direction, path: JsonPa
   if (raw.http !== undefined && raw.http !== null) {
     opaque.push({ code: 'calico/http', kind: 'narrows', path: [...path, 'http'], message: 'http matches requests (L7), which NetworkPolicy cannot' });
   }
-  return { kind: 'rule', rule: { action, peers, ports: portSet, opaque, path }, notes };
+  const rule: ModelRule = { action, peers, ports: portSet, opaque, path };
+  return { kind: 'rule', rule, notes, extra: splitNamedPortsFromNetworkSets(rule) };
+}
+
+/**
+ * A named port never matches a NetworkSet address (calico §4.7, T37), while a native ipBlock with a named port
+ * matches any pod in the block that declares that name. NetworkSet peers therefore keep only the numeric ports, in
+ * a rule of their own; the original rule keeps the other peers. Returns that extra rule, if any.
+ */
+function splitNamedPortsFromNetworkSets(rule: ModelRule): ModelRule | undefined {
+  if (rule.peers === 'any' || rule.ports === 'all' || !rule.ports.some((p) => (p.named?.length ?? 0) > 0)) return undefined;
+  const sets = rule.peers.filter((p) => p.noNamedPorts);
+  if (sets.length === 0) return undefined;
+  rule.peers = rule.peers.filter((p) => !p.noNamedPorts);
+  const numeric = rule.ports.filter((p) => p.ranges === undefined || p.ranges.length > 0).map((p) => (p.ranges === undefined ? { protocol: p.protocol } : { protocol: p.protocol, ranges: p.ranges }));
+  if (numeric.length === 0) return undefined;
+  return { ...rule, peers: sets, ports: numeric };
 }
 
 /** Restricts peers to one IP family: address peers keep that family; pod peers cannot (T32). */

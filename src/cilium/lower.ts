@@ -10,7 +10,7 @@ import { NAMESPACE_NAME_LABEL, type Direction, type DirectionPolicy, type ModelP
 import type { TranslateOptions } from '../model/options.js';
 import { normalizeProtoPorts } from '../model/ports.js';
 import type { JsonPath } from '../report/finding.js';
-import { classify, parseEndpointSelector, POD_NAMESPACE_KEY } from './labels.js';
+import { classify, holdsWhenAbsent, parseEndpointSelector, POD_NAMESPACE_KEY } from './labels.js';
 import { cidrPeer, cidrRulePeers, endpointPeer, entityPeers, type CidrGroup, type PeerContext, type PeerNote } from './peers.js';
 import { parsePortProtocol } from './ports.js';
 import { sanitizeRule } from './sanitize.js';
@@ -82,8 +82,9 @@ function lowerPart(obj: SourceObject, rule: Record<string, unknown>, path: JsonP
     notes.add('cilium/reserved-subject', subjectPath, 'the subject selects reserved (non-pod) endpoints; not converted', { dropped: true });
     return null;
   }
-  if (namespace === null && reqs.length === 0) {
-    notes.add('cilium/health-subjects', subjectPath, 'an empty clusterwide selector also selects cilium-health endpoints, which native policy cannot; pods are converted');
+  if (namespace === null && reqs.every(holdsWhenAbsent)) {
+    // cilium-health endpoints carry only reserved:health, so a selector of negative requirements matches them too.
+    notes.add('cilium/health-subjects', subjectPath, 'this clusterwide selector also selects cilium-health endpoints, which native policy cannot; pods are converted');
   }
   let nsConj = c.namespaces;
   if (namespace !== null) {
@@ -122,7 +123,7 @@ function lowerPart(obj: SourceObject, rule: Record<string, unknown>, path: JsonP
     const peerNotes: PeerNote[] = [];
     allows.forEach((e, i) => rules.push(...lowerEntry(e, [...path, allowKey, i], direction, 'allow', peerCtx, peerNotes, notes)));
     denies.forEach((e, i) => rules.push(...lowerEntry(e, [...path, denyKey, i], direction, 'deny', peerCtx, peerNotes, notes)));
-    for (const n of peerNotes) notes.add(n.code, n.path, n.message);
+    for (const n of peerNotes) notes.addNote(n);
     const dp: DirectionPolicy = { isolates, rules, path: [...path, allowKey] };
     model[direction] = dp;
   }
@@ -140,6 +141,10 @@ function lowerEntry(raw: unknown, path: JsonPath, direction: Direction, action: 
     if (list.length === 0 && !['fromGroups', 'toGroups', 'toFQDNs', 'toServices'].includes(l3Key)) {
       notes.add('cilium/empty-l3', lp, `an empty ${l3Key} selects nothing (Cilium >= 1.15): this rule allows nothing`, { dropped: true });
       return [];
+    }
+    if (list.length === 0) {
+      // cilium §2.5: the empty-list check does not cover these members, so an empty one acts as absent (L3 wildcard).
+      notes.add('cilium/empty-l3', lp, `an empty ${l3Key} is not checked by Cilium and acts as absent: the rule applies to every peer`, { dropped: true });
     }
     const out: Peer[] = [];
     let any = false;
@@ -177,17 +182,26 @@ function lowerEntry(raw: unknown, path: JsonPath, direction: Direction, action: 
         break;
       case 'fromGroups':
       case 'toGroups':
-        if (list.length === 0) break;
+        if (list.length === 0) {
+          any = true;
+          break;
+        }
         ruleOpaque.push({ code: 'cilium/groups', kind: 'unrepresentable', path: lp, message: `${l3Key} are resolved from the cloud provider at run time` });
         any = true;
         break;
       case 'toFQDNs':
-        if (list.length === 0) break;
+        if (list.length === 0) {
+          any = true;
+          break;
+        }
         ruleOpaque.push({ code: 'cilium/to-fqdns', kind: 'unrepresentable', path: lp, message: 'toFQDNs allows the addresses DNS answers return at run time' });
         any = true;
         break;
       case 'toServices':
-        if (list.length === 0) break;
+        if (list.length === 0) {
+          any = true;
+          break;
+        }
         ruleOpaque.push({ code: 'cilium/to-services', kind: 'unrepresentable', path: lp, message: 'toServices resolves Services at run time (an unresolved one even allows the ports to everyone)' });
         any = true;
         break;
@@ -229,7 +243,7 @@ function lowerEntry(raw: unknown, path: JsonPath, direction: Direction, action: 
         if (r.kind === 'ports') {
           pp.push(...r.ports);
           for (const n of r.notes) {
-            const code = n.startsWith('protocol') ? 'cilium/protocol-any' : n.startsWith('port 0') ? 'cilium/port-zero' : 'cilium/end-port';
+            const code = n.startsWith('protocol') ? 'cilium/protocol-any' : n.startsWith('port 0') ? 'cilium/port-zero' : n.startsWith('port "') ? 'cilium/port-number' : 'cilium/end-port';
             notes.add(code, [...prPath, 'ports', j], n);
           }
         } else if (r.kind === 'extended') {

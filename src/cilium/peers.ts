@@ -22,11 +22,8 @@ export interface PeerContext {
   cidrGroups: Map<string, CidrGroup>;
 }
 
-export interface PeerNote {
-  code: string;
-  path: JsonPath;
-  message: string;
-}
+export type { Note as PeerNote } from '../model/notes.js';
+import type { Note as PeerNote } from '../model/notes.js';
 
 export interface PeersResult {
   peers: 'any' | Peer[];
@@ -151,7 +148,7 @@ export function cidrRulePeers(entry: unknown, path: JsonPath, ctx: PeerContext, 
       const p = cidrPeer(c, except, path);
       if (p) peers.push(p);
     }
-    notes.push({ code: 'cilium/cidr-group', path, message: `CiliumCIDRGroup "${g.name}" resolved to ${g.cidrs.length} CIDR(s)` });
+    notes.push({ code: 'cilium/cidr-group', path, message: `CiliumCIDRGroup "${g.name}" resolved to ${g.cidrs.length} CIDR(s) of the input`, opts: { severity: 'info', effect: 'none' } });
   }
   return peers;
 }

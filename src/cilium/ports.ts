@@ -15,9 +15,19 @@ export type CiliumPortResult =
   | { kind: 'extended'; protocol: string }
   | { kind: 'invalid'; message: string };
 
-/** IANA service name check as Cilium applies it before lower-casing (letters, digits, '-', at least one letter). */
+/** Cilium's `iana.IsSvcName`: at most 15 characters, letters and digits in '-'-separated runs, at least one letter. */
 function isPortName(s: string): boolean {
-  return /^[a-zA-Z0-9-]+$/.test(s) && /[a-zA-Z]/.test(s);
+  return s.length <= 15 && /^[a-zA-Z0-9]+(-[a-zA-Z0-9]+)*$/.test(s) && /[a-zA-Z]/.test(s);
+}
+
+/**
+ * Cilium parses a port that is not a name with Go's `strconv.ParseUint(port, 0, 16)`: base from the prefix, so a
+ * leading 0 means octal ("0443" is 291, "080" is invalid). Hex and binary prefixes contain letters and are names.
+ */
+function parseCiliumNumber(s: string): number | null {
+  if (!/^[0-9]+$/.test(s)) return null;
+  if (s.length > 1 && s.startsWith('0')) return /^[0-7]+$/.test(s) ? parseInt(s, 8) : null;
+  return Number(s);
 }
 
 export function parsePortProtocol(raw: unknown, allowEmptyPort: boolean): CiliumPortResult {
@@ -47,9 +57,10 @@ export function parsePortProtocol(raw: unknown, allowEmptyPort: boolean): Cilium
     const name = portText.toLowerCase();
     return { kind: 'ports', ports: protocols.map((p) => ({ protocol: p, ranges: [], named: [name] })), notes };
   }
-  if (!/^[0-9]+$/.test(portText)) return { kind: 'invalid', message: `invalid port "${portText}"` };
-  const port = Number(portText);
+  const port = parseCiliumNumber(portText);
+  if (port === null) return { kind: 'invalid', message: `invalid port "${portText}" (neither a port name of at most 15 characters nor a number Cilium parses)` };
   if (port > 65535) return { kind: 'invalid', message: `port ${port} out of range` };
+  if (portText !== String(port)) notes.push(`port "${portText}" is read by Cilium as ${port} (a leading 0 means octal)`);
   if (port === 0) {
     notes.push('port 0 means every port');
     return { kind: 'ports', ports: protocols.map((p) => ({ protocol: p })), notes };

@@ -251,3 +251,39 @@ export function foldUnwritable(conj: LabelConj): LabelConj | null {
   }
   return out;
 }
+
+/**
+ * Merges conjunctions that differ only in the `In` values of one key (`a In [1] ∧ X` ∨ `a In [2] ∧ X` becomes
+ * `a In [1,2] ∧ X`), which undoes most of the growth of a DNF built from `(a == '1' || a == '2') && ...`.
+ */
+export function compactDnf(dnf: LabelDnf): LabelDnf {
+  let cur = dnf.map((c) => [...c].sort(compareRequirements));
+  let changed = true;
+  while (changed && cur.length > 1) {
+    changed = false;
+    const keys = new Set(cur.flatMap((c) => c.filter((r) => r.op === 'In').map((r) => r.key)));
+    for (const key of keys) {
+      const groups = new Map<string, { rest: LabelConj; values: Set<string> }>();
+      const others: LabelDnf = [];
+      for (const c of cur) {
+        const ins = c.filter((r) => r.key === key && r.op === 'In');
+        if (ins.length !== 1 || c.some((r) => r.key === key && r.op !== 'In')) {
+          others.push(c);
+          continue;
+        }
+        const rest = c.filter((r) => r.key !== key);
+        const sig = JSON.stringify(rest);
+        const g = groups.get(sig) ?? { rest, values: new Set<string>() };
+        ins[0]!.values.forEach((v) => g.values.add(v));
+        groups.set(sig, g);
+      }
+      const merged = [...groups.values()].map((g) => [...g.rest, requirement(key, 'In', [...g.values])].sort(compareRequirements));
+      const next = [...others, ...merged];
+      if (next.length < cur.length) {
+        cur = next;
+        changed = true;
+      }
+    }
+  }
+  return cur;
+}

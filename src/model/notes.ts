@@ -10,9 +10,21 @@ export interface NoteOptions {
   dropped?: boolean | JsonPath;
 }
 
+/** A note decided somewhere in lowering or translation, added to a source's findings later. */
+export interface Note {
+  code: string;
+  path: JsonPath;
+  message: string;
+  opts?: NoteOptions;
+}
+
 export class Notes {
   readonly findings: Finding[] = [];
   constructor(readonly obj: SourceObject) {}
+
+  addNote(n: Note): void {
+    this.add(n.code, n.path, n.message, n.opts);
+  }
 
   add(code: string, path: JsonPath, message: string, opts: NoteOptions = {}): void {
     const f = feature(code);

@@ -62,6 +62,9 @@ export interface Peer {
   /** Additional conditions the model cannot represent (AND). */
   opaque: Opaque[];
   path: JsonPath;
+  /** The addresses belong to objects that declare no container ports (Calico NetworkSets): a named port never
+   * matches them (calico §4.7, T37). */
+  noNamedPorts?: boolean;
 }
 
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
@@ -120,6 +123,8 @@ export interface CalicoOrder {
   order: number;
   /** Tie-break key for equal order (v3.32+: `<name>/<namespace>/<kind>`). */
   tieKey: string;
+  /** The tier has no Tier object in the input: its place among the tiers is unknown. */
+  tierUnknown?: boolean;
 }
 
 export interface ModelPolicy {

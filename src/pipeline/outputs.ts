@@ -40,7 +40,10 @@ export function assignOutputs(items: OutputItem[], sources: SourceReport[]): Emi
       const p = structuredClone(obj.value) as unknown as NetworkPolicyJson;
       p.metadata = { name: String(meta.name), namespace: typeof meta.namespace === 'string' ? meta.namespace : 'default' };
       if (isPlainObject(meta.labels)) p.metadata.labels = meta.labels as Record<string, string>;
-      p.metadata.annotations = { ...(isPlainObject(meta.annotations) ? (meta.annotations as Record<string, string>) : {}), ...annotations };
+      p.metadata.labels = { ...(p.metadata.labels ?? {}), 'app.kubernetes.io/managed-by': 'netpol-migrate' };
+      const own = { ...(isPlainObject(meta.annotations) ? (meta.annotations as Record<string, string>) : {}) };
+      delete own['kubectl.kubernetes.io/last-applied-configuration']; // may hold an older spec
+      p.metadata.annotations = { ...own, ...annotations };
       delete (p as unknown as Record<string, unknown>).status;
       candidates.push(p);
     }

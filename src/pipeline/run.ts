@@ -13,10 +13,10 @@ import type { TranslateOptions } from '../model/options.js';
 import type { ModelPolicy } from '../model/policy.js';
 import { lowerNativePolicy } from '../native/lower.js';
 import { validateNetworkPolicy } from '../native/validate.js';
-import { feature } from '../report/features.js';
 import { normalizeFindings, type Finding } from '../report/finding.js';
 import { analyzeOrdering } from '../translate/ordering.js';
 import { translatePolicy } from '../translate/translate.js';
+import { vpcCniChecks } from '../translate/vpc-cni.js';
 import { classify, type ObjectClass } from './classify.js';
 import { assignOutputs } from './outputs.js';
 import type { PipelineResult, SourceCni, SourceReport, SourceStatus, Verdict } from './types.js';
@@ -141,17 +141,25 @@ export function runPipeline(files: InputFile[], options: TranslateOptions, preFi
     policyEntries.map((e, i) => ({ index: i, entry: e.obj, cni: sources[i]!.cni, specs: specsBySource.get(e) ?? [], native: e.cls === 'native-policy' && options.includeNative && usable(e) })),
     sources,
   );
+  for (const f of vpcCniChecks(outputs.map((o) => o.policy))) {
+    const o = outputs[f.output]!;
+    const e = policyEntries[o.source]!;
+    sources[o.source]!.findings.push(findingAt(e.obj, [], f.code, 'warning', f.message, 'narrower'));
+  }
   for (const s of sources) {
     s.findings = normalizeFindings(s.findings);
     s.status = s.status === 'converted' && s.findings.some(isLossy) ? 'partial' : s.status;
     s.verdict = verdictOf(s.findings);
+    // Nothing emitted and nothing lost: the source changes nothing (invalid, staged, derived, ...).
+    if ((s.status === 'skipped' || s.status === 'invalid') && (s.verdict === 'exact' || s.verdict === 'unknown')) s.verdict = 'skipped';
   }
   return { sources, outputs, fileFindings: normalizeFindings(fileFindings) };
 
   function sourceReport(e: Entry): SourceReport {
     const pos = e.obj.locate([]);
     return {
-      ref: e.obj.ref,
+      // Calico's v3 name when it differs from the stored one (calico T42).
+      ref: e.models[0]?.source.ref ?? e.obj.ref,
       cni: cniOf(e.cls),
       file: e.obj.file,
       line: pos.line,
@@ -174,8 +182,9 @@ function cniOf(cls: ObjectClass): SourceCni {
   return 'native';
 }
 
+/** A finding that changes what is allowed, or that drops something that matters (not merely a Log rule). */
 function isLossy(f: Finding): boolean {
-  return f.dropped !== undefined && feature(f.code).severity !== 'info' ? true : f.effect !== 'none';
+  return f.effect !== 'none' || (f.dropped !== undefined && f.severity !== 'info');
 }
 
 function verdictOf(findings: Finding[]): Verdict {

@@ -3,7 +3,8 @@ import type { Finding, ObjectRef } from '../report/finding.js';
 import type { NetworkPolicyJson } from '../native/types.js';
 
 export type SourceStatus = 'converted' | 'partial' | 'skipped' | 'invalid';
-export type Verdict = 'exact' | 'narrower' | 'wider' | 'narrower+wider' | 'unknown';
+/** `skipped`: nothing was emitted and nothing changes (invalid, staged or derived sources). */
+export type Verdict = 'exact' | 'narrower' | 'wider' | 'narrower+wider' | 'unknown' | 'skipped';
 export type SourceCni = 'calico' | 'cilium' | 'native';
 
 export interface OutputRef {

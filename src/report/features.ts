@@ -63,11 +63,13 @@ export const FEATURES: readonly Feature[] = [
   F('calico/after-deny', 'rules after a Deny or Pass', 'partial', 'warning', 'narrower', 'Dropped (fail-closed): their meaning depends on the rules before them.', 'calico T7'),
   F('calico/ordering', 'order and tiers across policies', 'partial', 'warning', 'narrower', 'Allow rules that an earlier Deny, Pass or tier could decide are dropped; ordering across policies is not yet verified exactly.', 'calico T4, T7, T8'),
   F('calico/shadows-native', 'Calico Deny or tier before a native NetworkPolicy', 'unsupported', 'error', 'wider', 'After migration the native policy allows traffic the Calico deny used to block.', 'calico T51'),
+  F('calico/tier-pass', 'tier with defaultAction: Pass', 'partial', 'warning', 'narrower', 'Native policies isolate their pods, while Calico passes unmatched traffic on to later tiers (and finally allows it).', 'calico T5'),
   F('calico/unknown-tier', 'spec.tier without a Tier object in the input', 'partial', 'warning', 'unknown', 'The tier order is unknown; it is taken as after every ordered tier.', 'calico §3.3'),
   F('calico/global-fanout', 'GlobalNetworkPolicy', 'exact', 'info', 'none', 'One NetworkPolicy per namespace the subject selects (from the selector or --namespaces).', 'calico T12, T13'),
   F('calico/global-needs-namespaces', 'GlobalNetworkPolicy whose namespaces are unknown', 'unsupported', 'error', 'wider', 'Not converted: pass --namespaces (and a cluster state for label-based namespace selectors).', 'calico T12, T13'),
   F('calico/service-account-subject', 'serviceAccountSelector or service-account labels in a subject', 'unsupported', 'error', 'wider', 'Not converted: native policy cannot select pods by service account.', 'calico T14'),
   F('calico/substring-subject', 'contains / starts with / ends with in a subject', 'unsupported', 'error', 'wider', 'Not converted without an inventory of label values.', 'calico T16'),
+  F('calico/complex-selector', 'selector whose disjunctive normal form has more than 64 terms', 'unsupported', 'error', 'wider', 'Not converted (a subject) or dropped (a peer): it would need more than 64 native selectors.', 'calico §5.5, T16'),
   F('calico/selector-or', 'selector with || or negated groups', 'exact', 'info', 'none', 'Written in disjunctive normal form: several peers, or several policies for a subject.', 'calico §5.5, T16'),
   F('calico/substring-peer', 'contains / starts with / ends with in a rule selector', 'unsupported', 'warning', 'narrower', 'The peer is dropped (fail-closed).', 'calico T16'),
   F('calico/service-accounts', 'rule serviceAccounts', 'unsupported', 'warning', 'narrower', 'The rule is dropped (fail-closed); `serviceAccounts: {}` is a no-op and kept.', 'calico T25'),
@@ -124,6 +126,7 @@ export const FEATURES: readonly Feature[] = [
   F('cilium/nodes', 'fromNodes / toNodes', 'unsupported', 'warning', 'narrower', 'Dropped (fail-closed): needs node addresses.', 'cilium T38'),
   F('cilium/protocol-any', 'protocol ANY or omitted', 'exact', 'info', 'none', 'Written as TCP, UDP and SCTP entries.', 'cilium T39'),
   F('cilium/port-zero', 'port "0"', 'exact', 'info', 'none', 'All ports: the port is omitted.', 'cilium T40'),
+  F('cilium/port-number', 'port strings with a leading 0', 'exact', 'info', 'none', 'Read as Cilium reads them (Go ParseUint, base from the prefix: "0443" is octal 291).', 'cilium §6.1'),
   F('cilium/end-port', 'endPort <= port, endPort with port 0 or a name', 'exact', 'info', 'none', 'Normalised as Cilium reads it.', 'cilium T41'),
   F('cilium/icmps', 'icmps', 'unsupported', 'warning', 'narrower', 'The rule is dropped (fail-closed); --on-unsupported widen keeps its L3 part.', 'cilium T43'),
   F('cilium/extended-protocol', 'protocols VRRP, IGMP, GRE, IPIP, IPV6, ESP, AH', 'unsupported', 'warning', 'narrower', 'The rule is dropped (fail-closed).', 'cilium T44'),
@@ -131,6 +134,7 @@ export const FEATURES: readonly Feature[] = [
   F('cilium/tls', 'terminatingTLS, originatingTLS, serverNames, listener', 'unsupported', 'warning', 'narrower', 'The rule is dropped (fail-closed); --on-unsupported widen keeps its L3/L4 part.', 'cilium T47'),
   F('cilium/authentication', 'authentication', 'unsupported', 'warning', 'narrower', 'The rule is dropped (fail-closed); --on-unsupported widen keeps its L3/L4 part.', 'cilium T48'),
   F('cilium/deny', 'ingressDeny / egressDeny', 'partial', 'warning', 'narrower', 'Native policy cannot deny: allows of any policy that may overlap the denied traffic are dropped (fail-closed).', 'cilium T10, T49'),
+  F('cilium/deny-host', 'ingressDeny matching the local node', 'unsupported', 'warning', 'wider', 'Native engines always admit traffic from the pod\'s own node, so a deny of it cannot be carried.', 'cilium T50, k8s §1.3'),
   F('cilium/deny-shadows-native', 'Cilium deny over a native NetworkPolicy allow', 'unsupported', 'error', 'wider', 'After migration the native policy allows traffic the Cilium deny used to block.', 'cilium T49, §7'),
   // ---- native
   F('native/passthrough', 'networking.k8s.io/v1 NetworkPolicy', 'exact', 'info', 'none', 'Already native: validated, kept in the policy set, emitted only with --include-native.', 'issue #3'),
@@ -142,6 +146,8 @@ export const FEATURES: readonly Feature[] = [
   F('output/ipblock-assumption', 'ipBlock from a Cilium CIDR', 'partial', 'warning', 'unknown', 'Exact only if no pod, node or Service address lies in the block.', 'DESIGN addresses'),
   // ---- VPC CNI target
   F('vpc-cni/egress-named-port', 'egress named port without a pod peer', 'partial', 'warning', 'narrower', 'The VPC CNI engine drops such ports: the rule allows nothing there.', 'vpc-cni B2'),
+  F('vpc-cni/ingress-named-port', 'ingress named port', 'partial', 'warning', 'wider', 'The VPC CNI engine resolves it across all selected pods and opens every resulting number on each of them.', 'vpc-cni §2, §6.2'),
+  F('vpc-cni/pod-name-prefix', 'subject on a single StatefulSet replica or pod name', 'partial', 'warning', 'unknown', 'The VPC CNI engine shares policies between pods whose names differ only after the last "-" on the same node.', 'vpc-cni B8'),
   F('vpc-cni/port-limit', 'more than 24 port entries for one peer', 'partial', 'warning', 'narrower', 'The VPC CNI engine silently drops entries past 24.', 'vpc-cni §2.1'),
   F('vpc-cni/except-overlap', 'ipBlock.except', 'partial', 'warning', 'narrower', 'The VPC CNI engine also blocks the excepted range for other rules of the same pods.', 'vpc-cni B3'),
 ];

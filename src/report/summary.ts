@@ -5,7 +5,7 @@ import { SEVERITY_RANK, type Finding, type Severity } from './finding.js';
 export type FailOn = Severity | 'none';
 
 export const STATUSES: readonly SourceStatus[] = ['converted', 'partial', 'skipped', 'invalid'];
-export const VERDICTS: readonly Verdict[] = ['exact', 'narrower', 'wider', 'narrower+wider', 'unknown'];
+export const VERDICTS: readonly Verdict[] = ['exact', 'narrower', 'wider', 'narrower+wider', 'unknown', 'skipped'];
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
 
 export interface Summary {
@@ -42,7 +42,7 @@ export function summarize(result: PipelineResult, failOn: FailOn): Summary {
     skipped: 0,
     invalid: 0,
     outputs: result.outputs.length,
-    verdicts: { exact: 0, narrower: 0, wider: 0, 'narrower+wider': 0, unknown: 0 },
+    verdicts: { exact: 0, narrower: 0, wider: 0, 'narrower+wider': 0, unknown: 0, skipped: 0 },
     findings: { error: 0, warning: 0, info: 0 },
     exitCode: 0,
   };

@@ -6,7 +6,7 @@
  * engine overruled them the tool reports that they will allow more after migration (calico T51, cilium T49).
  */
 import { rulesMayOverlap, subjectsMayOverlap } from '../model/overlap.js';
-import type { Direction, ModelPolicy, ModelRule } from '../model/policy.js';
+import type { CalicoOrder, Direction, ModelPolicy, ModelRule } from '../model/policy.js';
 
 export interface Shadow {
   code: string;
@@ -26,7 +26,7 @@ export interface OrderingResult {
   native: NativeShadow[];
 }
 
-const NATIVE_ORDER = { tier: 'default', tierOrder: 1_000_000, order: 1000, tieKey: '' };
+const NATIVE_ORDER: CalicoOrder = { tier: 'default', tierOrder: 1_000_000, order: 1000, tieKey: '' };
 
 export function analyzeOrdering(policies: ModelPolicy[]): OrderingResult {
   const result: OrderingResult = { dropped: new Map(), native: [] };
@@ -76,8 +76,9 @@ function calicoOrdering(policies: ModelPolicy[], result: OrderingResult): void {
   // last tier present (the end of a tier denies what the tier did not allow).
   const tiers = [...new Set(ordered.map((e) => e.o.tier))];
   const lastTier = tiers[tiers.length - 1];
+  const unknownTiers = ordered.some((e) => e.o.tierUnknown);
   const shadowers = byNamespace(
-    ordered.filter((e) => e.o.tier !== lastTier || ['ingress', 'egress'].some((d) => (e.p[d as Direction]?.rules ?? []).some((r) => r.action === 'deny' || r.action === 'pass'))).map((e) => e.p),
+    ordered.filter((e) => e.o.tier !== lastTier || unknownTiers || ['ingress', 'egress'].some((d) => (e.p[d as Direction]?.rules ?? []).some((r) => r.action === 'deny' || r.action === 'pass'))).map((e) => e.p),
   );
   for (const { p: q, o: qo } of ordered) {
     for (const d of ['ingress', 'egress'] as const) {
@@ -87,14 +88,19 @@ function calicoOrdering(policies: ModelPolicy[], result: OrderingResult): void {
       if (allows.length === 0) continue;
       for (const r of allows) {
         for (const p of candidates(shadowers, q)) {
-          if (p === q || position.get(p)! > position.get(q)!) continue;
+          if (p === q) continue;
+          const po = p.calicoOrder ?? NATIVE_ORDER;
+          // An unknown tier may sort anywhere; equal orders sort by a key that changed in Calico 3.32 (calico §3.3,
+          // T8): in both cases P may come first, whatever the position computed here says.
+          const uncertain = (po.tier !== qo.tier && (po.tierUnknown || qo.tierUnknown)) || (po.tier === qo.tier && po.order === qo.order);
+          if (position.get(p)! > position.get(q)! && !uncertain) continue;
           const pd = p[d];
           if (!pd || !subjectsMayOverlap(p, q)) continue;
-          const po = p.calicoOrder ?? NATIVE_ORDER;
           let why: string | undefined;
           const overruling = pd.rules.find((x) => (x.action === 'deny' || x.action === 'pass') && rulesMayOverlap(x, r));
-          if (overruling) why = `${describe(p)} is evaluated first and its ${overruling.action === 'deny' ? 'Deny' : 'Pass'} rule may match this traffic`;
-          else if (po.tier !== qo.tier && !p.tierDefaultPass) why = `${describe(p)} in the earlier tier "${po.tier}" selects the same pods, and the end of that tier denies what it does not allow`;
+          const first = uncertain ? (po.tier !== qo.tier ? 'may be evaluated first (its tier\'s order is unknown)' : 'has the same order, so which one Calico evaluates first depends on its version (3.32 changed the tie-break)') : 'is evaluated first';
+          if (overruling) why = `${describe(p)} ${first} and its ${overruling.action === 'deny' ? 'Deny' : 'Pass'} rule may match this traffic`;
+          else if (po.tier !== qo.tier && !p.tierDefaultPass) why = `${describe(p)} in ${uncertain ? 'the tier' : 'the earlier tier'} "${po.tier}" ${uncertain ? `(order unknown) ` : ''}selects the same pods, and the end of that tier denies what it does not allow`;
           if (!why) continue;
           if (q.cni === 'native') {
             result.native.push({ policy: q, direction: d, rule: r, code: 'calico/shadows-native', message: `under Calico, ${why}; after migration this native rule allows it` });

@@ -51,6 +51,9 @@ export function translateRule(rule: ModelRule, direction: Direction, ctx: RuleCo
   if (direction === 'egress' && ports?.some((p) => typeof p.port === 'string') && !(peers ?? []).some((p) => p.podSelector || p.namespaceSelector)) {
     ctx.decisions.push({ code: 'vpc-cni/egress-named-port', path: rule.path, message: 'an egress named port without a pod peer allows nothing on the VPC CNI engine (it drops such ports); use numeric ports' });
   }
+  if (direction === 'ingress' && ports?.some((p) => typeof p.port === 'string')) {
+    ctx.decisions.push({ code: 'vpc-cni/ingress-named-port', path: rule.path, message: 'the VPC CNI engine resolves an ingress named port across all pods the policy selects and opens every resulting number on each of them; use numeric ports where pods map the name differently' });
+  }
   if (ports !== undefined && ports.length > 24) {
     ctx.decisions.push({ code: 'vpc-cni/port-limit', path: rule.path, message: `${ports.length} port entries: the VPC CNI engine keeps at most 24 per peer and drops the rest` });
   }
@@ -111,23 +114,34 @@ function worldPeers(peer: Peer, ctx: RuleContext): NetworkPolicyPeerJson[] {
     { cidr: '0.0.0.0/0', except: [] },
     { cidr: '::/0', except: [] },
   ];
-  const cluster = ctx.options.clusterCidrs;
   const out: NetworkPolicyPeerJson[] = [];
+  const first = ctx.decisions.length;
   for (const b of blocks) {
     const fam = familyOf(b.cidr);
-    const sameFamily = cluster.filter((c) => familyOf(c) === fam);
-    if (cluster.length > 0) {
-      if (sameFamily.some((c) => cidrContains(c, b.cidr))) continue; // the whole block is cluster addresses
+    // Cluster ranges are known per family: --cluster-cidr for IPv4 says nothing about the IPv6 addresses.
+    const sameFamily = ctx.options.clusterCidrs.filter((c) => familyOf(c) === fam);
+    if (sameFamily.length > 0) {
+      const inside = sameFamily.find((c) => cidrContains(c, b.cidr));
+      if (inside) {
+        // Cilium CIDR rules never match cluster endpoints (cilium §3.2.3): a block inside the cluster ranges matches nothing.
+        ctx.decisions.push({ code: 'cilium/cidr-world-only', path: peer.path, message: `${b.cidr} lies inside the cluster range ${inside} (--cluster-cidr), and Cilium CIDR rules never match cluster endpoints: this peer matches nothing and is dropped; if addresses in it are not cluster endpoints (e.g. a database in the same VPC), narrow --cluster-cidr`, opts: { severity: 'warning', effect: 'unknown' } });
+        continue;
+      }
       const except = minimal([...b.except, ...sameFamily.filter((c) => cidrContains(b.cidr, c))]);
+      ctx.decisions.push({ code: 'output/ipblock-assumption', path: peer.path, message: `${b.cidr} written without the cluster ranges (--cluster-cidr ${sameFamily.join(', ')}); exact if every pod, node and Service address lies in them`, opts: { severity: 'info', effect: 'none' } });
       out.push(ipBlockPeer(b.cidr, except));
       continue;
     }
     if (b.cidr.endsWith('/0')) {
-      ctx.decisions.push({ code: 'cilium/entity-world', path: peer.path, message: `${peer.addresses ? b.cidr : 'world'} means addresses outside the cluster; without --cluster-cidr the cluster ranges cannot be excluded, so this peer is dropped (fail-closed)`, opts: { dropped: peer.path } });
+      ctx.decisions.push({ code: 'cilium/entity-world', path: peer.path, message: `${peer.addresses ? b.cidr : `world (IPv${fam})`} means addresses outside the cluster; without --cluster-cidr for IPv${fam} the cluster ranges cannot be excluded, so this is dropped (fail-closed)`, opts: { effect: 'narrower' } });
       continue;
     }
     ctx.decisions.push({ code: 'cilium/cidr-world-only', path: peer.path, message: `exact only if no pod, node or Service address is in ${b.cidr}; pass --cluster-cidr to check` });
     out.push(ipBlockPeer(b.cidr, b.except));
+  }
+  if (out.length === 0) {
+    // Nothing of the peer is carried: the retained view drops it.
+    for (const dec of ctx.decisions.slice(first)) dec.opts = { ...dec.opts, dropped: peer.path };
   }
   return out;
 }

@@ -3,6 +3,7 @@
  * (k8s §1.15, vpc-cni B1); one native policy per subject term and namespace; rules in the source's order, stopping
  * at the first Calico Deny/Pass (fail-closed, calico T7) and leaving out the allows the ordering pass shadowed.
  */
+import { cidrContains, familyOf } from '../model/blocks.js';
 import type { TranslateOptions } from '../model/options.js';
 import { DIRECTIONS, type Direction, type ModelPolicy, type ModelRule } from '../model/policy.js';
 import type { JsonPath } from '../report/finding.js';
@@ -52,6 +53,12 @@ export function translatePolicy(model: ModelPolicy, ordering: OrderingResult, op
   if (model.namespace === null && targets.length > 0) {
     decisions.push({ code: model.cni === 'cilium' ? 'cilium/clusterwide-fanout' : 'calico/global-fanout', path: model.subject.path, message: `written as one NetworkPolicy per namespace: ${[...new Set(targets.map((t) => t.namespace))].join(', ')}` });
   }
+  if (model.subject.terms.some((t) => t.pods.some((r) => r.key === 'statefulset.kubernetes.io/pod-name' || r.key === 'apps.kubernetes.io/pod-index'))) {
+    decisions.push({ code: 'vpc-cni/pod-name-prefix', path: model.subject.path, message: 'the subject picks single replicas by name; the VPC CNI engine shares one set of policies between pods whose names differ only after the last "-" on the same node, so other replicas may get this policy too' });
+  }
+  if (model.cni === 'calico' && model.tierDefaultPass) {
+    decisions.push({ code: 'calico/tier-pass', path: model.subject.path, message: `tier "${model.calicoOrder?.tier}" passes unmatched traffic on to later tiers, but a native policy isolates its pods: traffic no later policy would have denied is denied` });
+  }
   for (const t of targets) {
     const term = model.subject.terms[t.term]!;
     const podSelector = toLabelSelector(term.pods);
@@ -75,6 +82,7 @@ export function translatePolicy(model: ModelPolicy, ordering: OrderingResult, op
 function translateDirection(model: ModelPolicy, d: Direction, ordering: OrderingResult, ctx: RuleContext) {
   const dir = model[d]!;
   const rules: NativeRule[] = [];
+  const rulePaths: JsonPath[] = [];
   let stoppedBy: string | undefined;
   // Entries split into several model rules: when none of them is carried, the whole entry is what was dropped.
   const entries = new Map<string, { path: JsonPath; carried: boolean; decisions: Decision[] }>();
@@ -94,6 +102,9 @@ function translateDirection(model: ModelPolicy, d: Direction, ordering: Ordering
     if (e.carried) continue;
     for (const dec of e.decisions) if (dec.opts?.dropped !== undefined && dec.opts.dropped !== false) dec.opts = { ...dec.opts, dropped: e.path };
   }
+  for (const [i, path] of exceptOverlaps(rules).entries()) {
+    ctx.decisions.push({ code: 'vpc-cni/except-overlap', path: rulePaths[i]!, message: `except ${path} overlaps addresses another rule of this policy allows; the VPC CNI engine blocks the excepted range for those rules too (bug B3): give the other destinations their own more specific rules` });
+  }
   return rules;
 
   function translateOne(rule: ModelRule): void {
@@ -112,6 +123,9 @@ function translateDirection(model: ModelPolicy, d: Direction, ordering: Ordering
         } else {
           const code = rule.opaque.find((o) => o.code === 'cilium/requires') ? 'cilium/requires' : 'cilium/deny';
           ctx.decisions.push({ code, path: rule.path, message: 'NetworkPolicy cannot deny: the deny is carried by dropping every allow it may overlap (fail-closed)', opts: { dropped: rule.path } });
+          if (d === 'ingress' && code === 'cilium/deny' && deniesHost(rule)) {
+            ctx.decisions.push({ code: 'cilium/deny-host', path: rule.path, message: 'this deny also matches traffic from the pod\'s own node, which native engines always admit (the VPC CNI engine allows the node IP in every policy)' });
+          }
         }
         return;
       case 'pass':
@@ -125,8 +139,42 @@ function translateDirection(model: ModelPolicy, d: Direction, ordering: Ordering
           return;
         }
         const t = translateRule(rule, d, ctx);
-        if (t) rules.push(t);
+        if (t) {
+          rules.push(t);
+          rulePaths.push(rule.path);
+        }
       }
     }
   }
+}
+
+/**
+ * vpc-cni B3: the engine writes every `except` as a deny key of its own, which also blocks that range for the other
+ * rules of the same pods. Returns, per rule index, the first except range that another rule (or another peer of
+ * the same rule) also allows.
+ */
+function exceptOverlaps(rules: NativeRule[]): Map<number, string> {
+  const out = new Map<number, string>();
+  rules.forEach((r, i) => {
+    for (const [pi, p] of (r.peers ?? []).entries()) {
+      for (const e of p.ipBlock?.except ?? []) {
+        const clash = rules.some((o, j) => {
+          if (o.peers === undefined) return j !== i;
+          return o.peers.some((q, qi) => (j !== i || qi !== pi) && q.ipBlock !== undefined && rangesOverlap(q.ipBlock.cidr, e) && !(q.ipBlock.except ?? []).some((x) => cidrContains(x, e)));
+        });
+        if (clash && !out.has(i)) out.set(i, e);
+      }
+    }
+  });
+  return out;
+}
+
+function rangesOverlap(a: string, b: string): boolean {
+  return familyOf(a) === familyOf(b) && (cidrContains(a, b) || cidrContains(b, a));
+}
+
+/** A Cilium ingress deny whose peers include the local node: every peer (no L3), or the host / cluster entities. */
+function deniesHost(rule: ModelRule): boolean {
+  if (rule.peers === 'any') return true;
+  return rule.peers.some((p) => p.identity.kind === 'entity' && (p.identity.name === 'host' || p.identity.name.startsWith('cluster')));
 }

@@ -73,7 +73,14 @@ export function ivEqual<T extends Num>(a: IntervalSet<T>, b: IntervalSet<T>): bo
 }
 
 export function ivSubset<T extends Num>(a: IntervalSet<T>, b: IntervalSet<T>): boolean {
-  return ivMinus(a, b).length === 0;
+  if (a === b) return true;
+  let j = 0;
+  for (const [x, y] of a) {
+    while (j < b.length && b[j]![1] < x) j++;
+    const iv = b[j];
+    if (iv === undefined || iv[0] > x || iv[1] < y) return false;
+  }
+  return true;
 }
 
 export function ivContains<T extends Num>(a: IntervalSet<T>, v: T): boolean {

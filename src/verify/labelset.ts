@@ -46,7 +46,18 @@ function minus(a: readonly string[], b: readonly string[]): string[] {
   return out;
 }
 function union(a: readonly string[], b: readonly string[]): string[] {
-  return sortedUnique([...a, ...b]);
+  const out: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && a[i]! < b[j]!)) out.push(a[i++]!);
+    else if (i >= a.length || b[j]! < a[i]!) out.push(b[j++]!);
+    else {
+      out.push(a[i++]!);
+      j++;
+    }
+  }
+  return out;
 }
 
 export function vs(neg: boolean, vals: readonly string[]): ValueSet {
@@ -81,7 +92,12 @@ export function vsHas(a: ValueSet, v: string): boolean {
 }
 
 export function vsSubset(a: ValueSet, b: ValueSet): boolean {
-  return vsMinus(a, b) === null;
+  if (b.neg) {
+    if (b.vals.length === 0) return true;
+    // a ∩ b.vals must be empty
+    return a.neg ? b.vals.every((v) => a.vals.includes(v)) : a.vals.every((v) => !b.vals.includes(v));
+  }
+  return !a.neg && a.vals.every((v) => b.vals.includes(v));
 }
 
 export function vsEqual(a: ValueSet, b: ValueSet): boolean {

@@ -208,10 +208,10 @@ export class Space {
   boxMinus(x: Box, y: Box): Box[] {
     if (this.boxDisjoint(x, y)) return [x];
     const out: Box[] = [];
-    for (const a of this.epMinus(x.a, y.a)) out.push({ a, b: x.b, port: x.port });
-    const aI = this.epAnd(x.a, y.a)!;
-    for (const b of this.epMinus(x.b, y.b)) out.push({ a: aI, b, port: x.port });
-    const bI = this.epAnd(x.b, y.b)!;
+    if (x.a !== y.a) for (const a of this.epMinus(x.a, y.a)) out.push({ a, b: x.b, port: x.port });
+    const aI = x.a === y.a ? x.a : this.epAnd(x.a, y.a)!;
+    if (x.b !== y.b) for (const b of this.epMinus(x.b, y.b)) out.push({ a: aI, b, port: x.port });
+    const bI = x.b === y.b ? x.b : this.epAnd(x.b, y.b)!;
     const port = ivMinus(x.port, y.port);
     if (port.length) out.push({ a: aI, b: bI, port });
     return out;
@@ -264,16 +264,20 @@ export class Space {
 
   /** Drops boxes contained in another box of the union (bounded effort). */
   compact(xs: BoxSet): Box[] {
-    if (xs.length < 2 || xs.length > 400) return [...xs];
+    if (xs.length < 2 || xs.length > 300) return [...xs];
     const keep: Box[] = [];
-    const seen = new Set<string>();
-    for (const x of xs) {
-      const k = boxKey(x);
-      if (seen.has(k)) continue;
-      seen.add(k);
-      keep.push(x);
+    for (let i = 0; i < xs.length; i++) {
+      const x = xs[i]!;
+      let dropped = false;
+      for (let j = 0; j < xs.length && !dropped; j++) {
+        if (j === i) continue;
+        const y = xs[j]!;
+        // x ⊆ y: drop x, unless they are equal and x comes first (keep one of equal boxes)
+        if (this.boxSubset(x, y) && (j < i || !this.boxSubset(y, x))) dropped = true;
+      }
+      if (!dropped) keep.push(x);
     }
-    return keep.filter((x, i) => !keep.some((y, j) => j !== i && this.boxSubset(x, y) && (!this.boxSubset(y, x) || j < i)));
+    return keep;
   }
 }
 
