@@ -5,7 +5,7 @@
 export function useColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv, flag: boolean | undefined): boolean {
   if (flag === false) return false;
   if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
-  if (env.NO_COLOR !== undefined) return false;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false; // no-color.org: an empty value is ignored
   if (env.TERM === 'dumb') return false;
   return stream.isTTY === true;
 }

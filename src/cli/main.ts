@@ -17,6 +17,13 @@ function usageExit(message: string): never {
   process.exit(2);
 }
 
+/** yargs' messages made into one line that names what was wrong. */
+function oneLine(message: string, args: string[]): string {
+  const text = message.replace(/:\s*\n\s*/g, ': ').replace(/\s*\n\s*/g, '; ').trim();
+  if (text.startsWith('Did you mean')) return `unknown command "${args[0] ?? ''}". ${text}`;
+  return text.replace(/^Unknown arguments?: ([^,]+), [^,]+$/, 'Unknown argument: $1');
+}
+
 export function main(argv: string[]): void {
   // yargs drops a lone "-" (style-and-cli §2.4): swap it for a private token first.
   const args = argv.map((a) => (a === '-' ? STDIN_TOKEN : a));
@@ -33,7 +40,7 @@ export function main(argv: string[]): void {
     .epilogue('Exit codes: 0 clean; 1 findings at or above --fail-on; 2 usage error or unreadable input.')
     .fail((msg, err) => {
       if (err && !(err instanceof UsageError)) throw err;
-      usageExit(err?.message ?? msg ?? 'invalid usage');
+      usageExit(oneLine(err?.message ?? msg ?? 'invalid usage', args));
     });
   cli = convertCommand(cli);
   cli = reportCommand(cli);

@@ -2,6 +2,7 @@
 import type { Argv } from 'yargs';
 import { parseCidr, formatCidr } from '../model/cidr.js';
 import { DEFAULT_OPTIONS, type TranslateOptions } from '../model/options.js';
+import { DNS_LABEL } from '../pipeline/run.js';
 import { UsageError } from './usage.js';
 
 export type FailOn = 'error' | 'warning' | 'info' | 'none';
@@ -34,12 +35,17 @@ export function withCommonOptions<T>(y: Argv<T>): Argv<T & CommonArgs> {
 }
 
 export function translateOptions(a: CommonArgs): TranslateOptions {
+  if (!DNS_LABEL.test(a.namespace)) throw new UsageError(`--namespace ${JSON.stringify(a.namespace)} is not a valid namespace name`);
   const clusterCidrs = a['cluster-cidr'].flatMap((s) => s.split(',')).filter((s) => s.trim() !== '').map((s) => {
     const c = s.includes('/') ? parseCidr(s.trim()) : null;
     if (!c) throw new UsageError(`--cluster-cidr ${JSON.stringify(s)} is not a CIDR (e.g. 10.0.0.0/16)`);
     return formatCidr(c.family, c.bits, c.prefix);
   });
   const opts: TranslateOptions = { ...DEFAULT_OPTIONS, defaultNamespace: a.namespace, onUnsupported: a['on-unsupported'], clusterCidrs, includeNative: a['include-native'] };
-  if (a.namespaces !== undefined) opts.namespaces = a.namespaces.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (a.namespaces !== undefined) {
+    opts.namespaces = a.namespaces.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    const bad = opts.namespaces.find((n) => !DNS_LABEL.test(n));
+    if (bad !== undefined) throw new UsageError(`--namespaces: ${JSON.stringify(bad)} is not a valid namespace name`);
+  }
   return opts;
 }

@@ -3,7 +3,7 @@
  * `*.json`, sorted, `.git` skipped), `-` for standard input. Unreadable paths, binary files and files over 50 MB
  * become findings; the other inputs are still read.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Finding } from '../report/finding.js';
 import type { InputFile } from './documents.js';
@@ -17,6 +17,8 @@ export interface ReadResult {
   findings: Finding[];
   /** Some path could not be read at all (exit code 2). */
   unreadable: boolean;
+  /** Real paths of the files read, so that no output ever overwrites an input. */
+  realPaths: Set<string>;
 }
 
 export interface ReadOptions {
@@ -25,7 +27,7 @@ export interface ReadOptions {
 }
 
 export function readInputs(paths: string[], opts: ReadOptions): ReadResult {
-  const result: ReadResult = { files: [], findings: [], unreadable: false };
+  const result: ReadResult = { files: [], findings: [], unreadable: false, realPaths: new Set() };
   for (const p of paths) {
     if (p === STDIN_TOKEN || p === '-') {
       addBuffer(result, opts.stdinName, () => opts.readStdin());
@@ -42,12 +44,22 @@ export function readInputs(paths: string[], opts: ReadOptions): ReadResult {
       addBuffer(result, p, () => readFileSync(p), () => statSync(p).size);
       continue;
     }
-    for (const f of walk(p, result)) addBuffer(result, f, () => readFileSync(f), () => statSync(f).size);
+    for (const f of walk(p, result, new Set())) addBuffer(result, f, () => readFileSync(f), () => statSync(f).size);
   }
   return result;
 }
 
-function walk(dir: string, result: ReadResult): string[] {
+/** Files of a directory tree, sorted; a directory reached twice (symlink loops, links to a parent) is read once. */
+function walk(dir: string, result: ReadResult, seen: Set<string>): string[] {
+  let real: string;
+  try {
+    real = realpathSync(dir);
+  } catch (e) {
+    unreadable(result, dir, e);
+    return [];
+  }
+  if (seen.has(real)) return [];
+  seen.add(real);
   let names: string[];
   try {
     names = readdirSync(dir).sort();
@@ -66,7 +78,7 @@ function walk(dir: string, result: ReadResult): string[] {
       unreadable(result, full, e);
       continue;
     }
-    if (st.isDirectory()) out.push(...walk(full, result));
+    if (st.isDirectory()) out.push(...walk(full, result, seen));
     else if (EXTENSIONS.some((x) => n.toLowerCase().endsWith(x))) out.push(full);
   }
   return out;
@@ -74,6 +86,12 @@ function walk(dir: string, result: ReadResult): string[] {
 
 function addBuffer(result: ReadResult, name: string, read: () => Buffer, size?: () => number): void {
   try {
+    if (size) {
+      // The same file named twice (a directory and a file in it, or through a link) is read once.
+      const real = realpathSync(name);
+      if (result.realPaths.has(real)) return;
+      result.realPaths.add(real);
+    }
     if (size && size() > MAX_FILE_BYTES) {
       result.findings.push(fileFinding(name, 'input/too-large', `file is larger than 50 MB; skipped`));
       return;

@@ -2,7 +2,7 @@
  * Writes outputs: one NetworkPolicy per file at `DIR/<namespace>/<name>.yaml` plus `DIR/kustomization.yaml`, each
  * through a temporary file and a rename so that nothing is ever half-written; names can never leave DIR.
  */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { stringify } from 'yaml';
 import type { NetworkPolicyJson } from '../native/types.js';
@@ -27,9 +27,22 @@ export function policyYaml(p: NetworkPolicyJson): string {
   return stringify(p, { lineWidth: 0 });
 }
 
-/** Returns the written paths, relative to DIR. */
-export function writeOutDir(dir: string, policies: NetworkPolicyJson[]): string[] {
+/** Refuses a target that is one of the input files (nothing the tool reads is ever overwritten). */
+export function assertNotInput(target: string, inputs: ReadonlySet<string>): void {
+  let real = resolve(target);
+  try {
+    real = realpathSync(target);
+  } catch {
+    // does not exist yet: cannot be an input
+  }
+  if (inputs.has(real)) throw new WriteError(`refusing to overwrite the input file ${target}; choose another output location`);
+}
+
+/** Returns the written paths, relative to DIR. Every target is checked before anything is written. */
+export function writeOutDir(dir: string, policies: NetworkPolicyJson[], inputs: ReadonlySet<string> = new Set()): string[] {
   const root = resolve(dir);
+  for (const p of policies) assertNotInput(resolve(root, p.metadata.namespace, `${p.metadata.name}.yaml`), inputs);
+  assertNotInput(join(root, 'kustomization.yaml'), inputs);
   try {
     mkdirSync(root, { recursive: true });
   } catch (e) {

@@ -65,7 +65,9 @@ export function assignOutputs(items: OutputItem[], sources: SourceReport[]): Emi
     for (const p of candidates) {
       let key = `${p.metadata.namespace}/${p.metadata.name}`;
       if (taken.has(key)) {
-        const renamed = dnsName(`${p.metadata.name}-${shortHash(`${obj.ref.kind}/${source.ref.namespace ?? ''}/${source.ref.name}`)}`);
+        // The hash names the source object itself (file, document, place in a List), so it is stable and distinct.
+        let renamed = dnsName(`${p.metadata.name}-${shortHash(`${obj.file}#${obj.documentIndex}/${obj.basePath.join('/')}/${key}`)}`);
+        for (let n = 2; taken.has(`${p.metadata.namespace}/${renamed}`); n++) renamed = dnsName(`${p.metadata.name}-${shortHash(`${obj.file}#${obj.documentIndex}/${obj.basePath.join('/')}/${key}/${n}`)}`);
         source.findings.push(findingAt(obj, ['metadata', 'name'], 'output/name', 'warning', `${key} is already the name of another output; this one is named ${renamed}`, 'none'));
         p.metadata.name = renamed;
         key = `${p.metadata.namespace}/${p.metadata.name}`;

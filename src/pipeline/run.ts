@@ -48,6 +48,12 @@ export function runPipeline(files: InputFile[], options: TranslateOptions, preFi
       e.status = 'invalid';
       continue;
     }
+    const ns = e.obj.ref.namespace;
+    if (ns !== undefined && !DNS_LABEL.test(ns)) {
+      e.notes.add('input/schema', ['metadata', 'namespace'], `metadata.namespace "${ns}" is not a valid namespace name (a DNS-1123 label); the object is not converted`, { dropped: [] });
+      e.status = 'invalid';
+      continue;
+    }
     if (!hasSchema(e.obj.ref.apiVersion, e.obj.ref.kind)) continue;
     for (const issue of validateObject(e.obj.ref.apiVersion, e.obj.ref.kind, e.obj.value)) {
       if (issue.kind === 'unknown-field') e.notes.add('input/unknown-field', issue.path, `${issue.message}: ignored (the API server would prune or reject it)`, { dropped: true });
@@ -174,6 +180,9 @@ export function runPipeline(files: InputFile[], options: TranslateOptions, preFi
     };
   }
 }
+
+/** A namespace name (k8s-netpol-semantics §2.2). */
+export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 function cniOf(cls: ObjectClass): SourceCni {
   if (cls.startsWith('calico')) return 'calico';

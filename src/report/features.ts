@@ -146,7 +146,7 @@ export const FEATURES: readonly Feature[] = [
   F('output/ipblock-assumption', 'ipBlock from a Cilium CIDR', 'partial', 'warning', 'unknown', 'Exact only if no pod, node or Service address lies in the block.', 'DESIGN addresses'),
   // ---- VPC CNI target
   F('vpc-cni/egress-named-port', 'egress named port without a pod peer', 'partial', 'warning', 'narrower', 'The VPC CNI engine drops such ports: the rule allows nothing there.', 'vpc-cni B2'),
-  F('vpc-cni/ingress-named-port', 'ingress named port', 'partial', 'warning', 'wider', 'The VPC CNI engine resolves it across all selected pods and opens every resulting number on each of them.', 'vpc-cni §2, §6.2'),
+  F('vpc-cni/ingress-named-port', 'ingress named port', 'partial', 'warning', 'unknown', 'The VPC CNI engine resolves it across all selected pods and opens every resulting number on each of them.', 'vpc-cni §2, §6.2'),
   F('vpc-cni/pod-name-prefix', 'subject on a single StatefulSet replica or pod name', 'partial', 'warning', 'unknown', 'The VPC CNI engine shares policies between pods whose names differ only after the last "-" on the same node.', 'vpc-cni B8'),
   F('vpc-cni/port-limit', 'more than 24 port entries for one peer', 'partial', 'warning', 'narrower', 'The VPC CNI engine silently drops entries past 24.', 'vpc-cni §2.1'),
   F('vpc-cni/except-overlap', 'ipBlock.except', 'partial', 'warning', 'narrower', 'The VPC CNI engine also blocks the excepted range for other rules of the same pods.', 'vpc-cni B3'),

@@ -21,7 +21,7 @@ export interface Summary {
   /** Findings by severity, of the sources and of the files. */
   findings: Record<Severity, number>;
   /** 1 when a finding is at or above `failOn` (never for `none`). */
-  exitCode: 0 | 1;
+  exitCode: 0 | 1 | 2;
 }
 
 /** Every finding of a result: per source in order, then the file-level ones. */
@@ -52,7 +52,9 @@ export function summarize(result: PipelineResult, failOn: FailOn): Summary {
   }
   for (const f of allFindings(result)) {
     s.findings[f.severity] += 1;
-    if (fails(f.severity, failOn)) s.exitCode = 1;
+    if (fails(f.severity, failOn) && s.exitCode === 0) s.exitCode = 1;
   }
+  // An input path that could not be read at all is exit code 2, whatever --fail-on says (style-and-cli §2.5).
+  if (result.fileFindings.some((f) => f.code === 'input/unreadable')) s.exitCode = 2;
   return s;
 }

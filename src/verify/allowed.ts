@@ -128,6 +128,8 @@ export function calicoAllowed(chain: readonly CalicoTier[], direction: Direction
       const tier = tiers[t]!;
       if (tier.policies.length === 0) continue;
       const endT = tier.defaultPass ? next : goal === 'allow' ? NONE : ALL;
+      // With a Pass default both continuations are the same: compute one.
+      const same = endT === next;
       let curT = endT;
       let curF = next;
       for (let i = tier.policies.length - 1; i >= 0; i--) {
@@ -145,7 +147,7 @@ export function calicoAllowed(chain: readonly CalicoTier[], direction: Direction
         }
         const sel = space.and(pol.S.U, r);
         curT = space.compact([...sel, ...(pol.S.L.length ? space.minus(curT, pol.S.L) : curT)]);
-        curF = space.compact([...sel, ...(pol.S.L.length ? space.minus(curF, pol.S.L) : curF)]);
+        curF = same ? curT : space.compact([...sel, ...(pol.S.L.length ? space.minus(curF, pol.S.L) : curF)]);
       }
       next = curF;
     }
@@ -166,4 +168,3 @@ export function calicoAllowed(chain: readonly CalicoTier[], direction: Direction
   return { L, U: canAllow, exact: false };
 }
 
-export type { Tri };

@@ -27,6 +27,10 @@ export interface VerifyOptions extends SpaceOptions {
 export interface Witness {
   /** The direction whose evaluation differs: `ingress` at the destination pod, `egress` at the source pod. */
   direction: Direction;
+  /** The pod whose policies decide differently (`to` for ingress, `from` for egress). */
+  subject: WitnessEndpoint;
+  /** The other end (`from` for ingress, `to` for egress). */
+  peer: WitnessEndpoint;
   from: WitnessEndpoint;
   to: WitnessEndpoint;
   protocol: RealizedConnection['protocol'];
@@ -66,7 +70,7 @@ export function compareAllowed(before: readonly ModelPolicy[], after: readonly M
   const max = options.maxWitnesses ?? 10;
   const space = makeSpace(options);
   const cells = new Cells(space, [...mentionedNamespaces(before), ...mentionedNamespaces(after)]);
-  const an = new Analysis(space, cells, [before, after]);
+  const an = new Analysis(space, cells, [before, after], options);
   const [modeB, modeA] = an.modes as [Mode, Mode];
 
   const result: VerifyResult = { verdict: 'exact', narrower: [], wider: [], unknown: [], unconfirmed: 0 };
@@ -93,7 +97,8 @@ export function compareAllowed(before: readonly ModelPolicy[], after: readonly M
       if (kind !== 'unknown') result.unconfirmed++;
       return false;
     }
-    const w: Witness = { direction, from: r.from, to: r.to, protocol: r.protocol, before: vb.verdict, after: va.verdict, cluster: r.cluster, connection: r.connection, text: '' };
+    const [subject, peer] = direction === 'ingress' ? [r.to, r.from] : [r.from, r.to];
+    const w: Witness = { direction, subject, peer, from: r.from, to: r.to, protocol: r.protocol, before: vb.verdict, after: va.verdict, cluster: r.cluster, connection: r.connection, text: '' };
     if (r.port !== undefined) w.port = r.port;
     if (kind === 'narrower') w.text = `${cap(r.fromText)} could connect to ${r.portText} of ${r.toText} before, cannot after`;
     else if (kind === 'wider') w.text = `${cap(r.fromText)} could not connect to ${r.portText} of ${r.toText} before, can after`;

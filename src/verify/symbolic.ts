@@ -21,6 +21,8 @@ import { ALL_PORTS, ANY_EP, epKey, NS_UNIVERSE, Space, type Box, type Ep } from 
 export interface SpaceOptions {
   /** Address ranges of pods: pods have IPs inside, endpoints outside the cluster have IPs outside. */
   clusterCidrs?: string[];
+  /** Most subject atoms per cell before the subject-aware path is used (tuning; default 256, 0 = never atoms). */
+  maxAtoms?: number;
 }
 
 export function makeSpace(options: SpaceOptions = {}): Space {
@@ -82,7 +84,6 @@ export class Cells {
   }
 }
 
-/** Most atoms per cell before the subject-aware path (no atoms) is used instead. */
 const MAX_ATOMS = 256;
 
 /**
@@ -152,6 +153,7 @@ export class Analysis {
     readonly space: Space,
     readonly cells: Cells,
     readonly sides: ReadonlyArray<readonly ModelPolicy[]>,
+    private readonly options: SpaceOptions = {},
   ) {
     this.data = sides.map((p) => sideData(space, p));
     this.modes = this.data.map((d) => d.mode);
@@ -192,7 +194,7 @@ export class Analysis {
         for (const r of pr[direction]!.rules) for (const b of [...r.m.L, ...r.m.U]) if (b.a !== space.podU) cuts.push(b.a);
       }
     }
-    const atoms = refine(space, cellA, cuts);
+    const atoms = refine(space, cellA, cuts, this.options.maxAtoms ?? MAX_ATOMS);
     if (atoms === null) {
       return [{ atoms: null, sides: this.data.map((d, i) => this.fullPath(d, relevant[i]!, direction, cell)) }];
     }
@@ -249,7 +251,8 @@ export function expand(g: Group, boxes: readonly Box[]): Box[] {
 }
 
 /** Cuts the cell's subject space into atoms; null when there would be too many. */
-function refine(space: Space, cellA: Ep, cuts: Ep[]): Ep[] | null {
+function refine(space: Space, cellA: Ep, cuts: Ep[], max: number): Ep[] | null {
+  if (max < 1) return null;
   let atoms: Ep[] = [cellA];
   const seen = new Set<string>();
   for (const c of cuts) {
@@ -265,7 +268,7 @@ function refine(space: Space, cellA: Ep, cuts: Ep[]): Ep[] | null {
       }
     }
     atoms = next;
-    if (atoms.length > MAX_ATOMS) return null;
+    if (atoms.length > max) return null;
   }
   return atoms;
 }

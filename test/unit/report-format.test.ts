@@ -110,7 +110,7 @@ describe('text report', () => {
     const last = text().trimEnd().split('\n').pop()!;
     expect(last).to.equal(
       `Summary: 4 policies in 4 files — converted ${s.converted}, partial ${s.partial}, skipped 0, invalid 0; ` +
-        `verdicts: exact ${s.verdicts.exact}, narrower ${s.verdicts.narrower}, wider 0, narrower+wider 0, unknown ${s.verdicts.unknown}; ` +
+        `verdicts: exact ${s.verdicts.exact}, narrower ${s.verdicts.narrower}, wider 0, narrower+wider 0, unknown ${s.verdicts.unknown}, skipped ${s.verdicts.skipped}; ` +
         `3 outputs; ${s.findings.error} errors, ${s.findings.warning} warnings, ${s.findings.info} info (exit 1)`,
     );
     expect(formatReport(r, 'text', { ...OPTS, failOn: 'none' }).trimEnd()).to.match(/\(exit 0\)$/);

@@ -41,7 +41,7 @@ describe('summarize', () => {
       skipped: 1,
       invalid: 1,
       outputs: 0,
-      verdicts: { exact: 2, narrower: 0, wider: 1, 'narrower+wider': 1, unknown: 1 },
+      verdicts: { exact: 2, narrower: 0, wider: 1, 'narrower+wider': 1, unknown: 1, skipped: 0 },
       findings: { error: 0, warning: 0, info: 0 },
       exitCode: 0,
     });

@@ -2,7 +2,7 @@
 import { extname } from 'node:path';
 import { stringify } from 'yaml';
 import type { Argv } from 'yargs';
-import { policyYaml, writeAtomic, writeOutDir, WriteError } from '../../io/write.js';
+import { assertNotInput, policyYaml, writeAtomic, writeOutDir, WriteError } from '../../io/write.js';
 import { runPipeline } from '../../pipeline/run.js';
 import { formatReport, type ReportFormat } from '../../report/format/index.js';
 import { summarize } from '../../report/summary.js';
@@ -39,13 +39,14 @@ export function convertCommand(y: Argv): Argv {
 
 export function runConvert(a: ConvertArgs): number {
   const options = translateOptions(a);
+  const reportFormat = a.report !== undefined ? (a['report-format'] ?? formatFromExtension(a.report)) : undefined;
   const read = readCommandInputs(a.paths, a['stdin-filename']);
   const result = runPipeline(read.files, options, read.findings);
   const summary = summarize(result, a['fail-on']);
   const policies = result.outputs.map((o) => o.policy);
   if (a['out-dir'] !== undefined) {
     try {
-      writeOutDir(a['out-dir'], policies);
+      writeOutDir(a['out-dir'], policies, read.realPaths);
     } catch (e) {
       if (e instanceof WriteError) {
         process.stderr.write(`netpol-migrate: error: ${e.message}\n`);
@@ -58,17 +59,18 @@ export function runConvert(a: ConvertArgs): number {
   } else {
     process.stdout.write(policies.map((p) => policyYaml(p)).join('---\n'));
   }
-  if (a.report !== undefined) {
-    const format = a['report-format'] ?? formatFromExtension(a.report);
+  const exitCode = summary.exitCode;
+  if (a.report !== undefined && reportFormat !== undefined) {
     try {
-      writeAtomic(a.report, formatReport(result, format, { failOn: a['fail-on'], color: false, diff: true }));
+      assertNotInput(a.report, read.realPaths);
+      writeAtomic(a.report, formatReport(result, reportFormat, { failOn: a['fail-on'], color: false, diff: true }));
     } catch (e) {
       process.stderr.write(`netpol-migrate: error: cannot write --report ${a.report}: ${(e as Error).message}\n`);
       return 2;
     }
   }
   printFindings(result, { failOn: a['fail-on'], quiet: a.quiet, color: useColor(process.stderr, process.env, a.color) });
-  return read.unreadable ? 2 : summary.exitCode;
+  return exitCode;
 }
 
 function formatFromExtension(file: string): ReportFormat {

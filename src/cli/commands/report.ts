@@ -34,5 +34,5 @@ export function runReport(a: ReportArgs): number {
   const summary = summarize(result, a['fail-on']);
   const color = a.output === 'text' && useColor(process.stdout, process.env, a.color);
   process.stdout.write(formatReport(result, a.output, { failOn: a['fail-on'], color, diff: a.diff, quiet: a.quiet }));
-  return read.unreadable ? 2 : summary.exitCode;
+  return summary.exitCode;
 }
