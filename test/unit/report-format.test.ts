@@ -115,7 +115,7 @@ describe('text report', () => {
     );
     expect(formatReport(r, 'text', { ...OPTS, failOn: 'none' }).trimEnd()).to.match(/\(exit 0\)$/);
     expect(formatReport(emptyResult(), 'text', OPTS)).to.equal(
-      'Summary: 0 policies in 0 files — converted 0, partial 0, skipped 0, invalid 0; verdicts: exact 0, narrower 0, wider 0, narrower+wider 0, unknown 0; 0 outputs; 0 errors, 0 warnings, 0 info (exit 0)\n',
+      'Summary: 0 policies in 0 files — converted 0, partial 0, skipped 0, invalid 0; verdicts: exact 0, narrower 0, wider 0, narrower+wider 0, unknown 0, skipped 0; 0 outputs; 0 errors, 0 warnings, 0 info (exit 0)\n',
     );
   });
 
