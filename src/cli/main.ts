@@ -10,6 +10,7 @@ import { VERSION } from '../version.js';
 import { convertCommand } from './commands/convert.js';
 import { featuresCommand } from './commands/features.js';
 import { reportCommand } from './commands/report.js';
+import { verifyCommand } from './commands/verify.js';
 import { UsageError } from './usage.js';
 
 function usageExit(message: string): never {
@@ -31,7 +32,7 @@ export function main(argv: string[]): void {
     .scriptName('netpol-migrate')
     .usage('$0 <command> [options]\n\nMigrate Calico and Cilium network policies to native Kubernetes NetworkPolicies, and report every connection the migration changes.')
     .strict()
-    .demandCommand(1, 'a command is required: convert, report or features')
+    .demandCommand(1, 'a command is required: convert, report, verify or features')
     .recommendCommands()
     .version(VERSION)
     .help()
@@ -44,6 +45,7 @@ export function main(argv: string[]): void {
     });
   cli = convertCommand(cli);
   cli = reportCommand(cli);
+  cli = verifyCommand(cli);
   cli = featuresCommand(cli);
   try {
     cli.parseSync();

@@ -18,6 +18,7 @@ export interface CommonArgs {
   namespaces?: string;
   'include-native': boolean;
   'stdin-filename': string;
+  verify: boolean;
 }
 
 export function withCommonOptions<T>(y: Argv<T>): Argv<T & CommonArgs> {
@@ -31,7 +32,8 @@ export function withCommonOptions<T>(y: Argv<T>): Argv<T & CommonArgs> {
     .option('cluster-cidr', { type: 'string', array: true, default: [] as string[], describe: 'pod, node or Service address range (repeatable); makes Cilium world/CIDR peers exact' })
     .option('namespaces', { type: 'string', describe: 'comma-separated namespaces of the cluster, for cluster-wide policies' })
     .option('include-native', { type: 'boolean', default: false, describe: 'emit the native NetworkPolicies of the input again' })
-    .option('stdin-filename', { type: 'string', default: '<stdin>', describe: 'name used for standard input in findings' }) as unknown as Argv<T & CommonArgs>;
+    .option('stdin-filename', { type: 'string', default: '<stdin>', describe: 'name used for standard input in findings' })
+    .option('verify', { type: 'boolean', default: true, describe: 'prove every translation with the verifier (--no-verify: report the translator\'s own claims, faster)' }) as unknown as Argv<T & CommonArgs>;
 }
 
 export function translateOptions(a: CommonArgs): TranslateOptions {
@@ -41,7 +43,7 @@ export function translateOptions(a: CommonArgs): TranslateOptions {
     if (!c) throw new UsageError(`--cluster-cidr ${JSON.stringify(s)} is not a CIDR (e.g. 10.0.0.0/16)`);
     return formatCidr(c.family, c.bits, c.prefix);
   });
-  const opts: TranslateOptions = { ...DEFAULT_OPTIONS, defaultNamespace: a.namespace, onUnsupported: a['on-unsupported'], clusterCidrs, includeNative: a['include-native'] };
+  const opts: TranslateOptions = { ...DEFAULT_OPTIONS, defaultNamespace: a.namespace, onUnsupported: a['on-unsupported'], clusterCidrs, includeNative: a['include-native'], verify: a.verify };
   if (a.namespaces !== undefined) {
     opts.namespaces = a.namespaces.split(',').map((s) => s.trim()).filter((s) => s !== '');
     const bad = opts.namespaces.find((n) => !DNS_LABEL.test(n));

@@ -10,6 +10,8 @@ export interface TranslateOptions {
   clusterCidrs: string[];
   /** Emit native NetworkPolicies of the input again (`--include-native`). */
   includeNative: boolean;
+  /** Prove each translation with the verifier (`--no-verify` turns it off). */
+  verify: boolean;
 }
 
 export const DEFAULT_OPTIONS: TranslateOptions = {
@@ -17,4 +19,5 @@ export const DEFAULT_OPTIONS: TranslateOptions = {
   onUnsupported: 'drop',
   clusterCidrs: [],
   includeNative: false,
+  verify: true,
 };

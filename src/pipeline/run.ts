@@ -19,7 +19,8 @@ import { translatePolicy } from '../translate/translate.js';
 import { vpcCniChecks } from '../translate/vpc-cni.js';
 import { classify, type ObjectClass } from './classify.js';
 import { assignOutputs } from './outputs.js';
-import type { PipelineResult, SourceCni, SourceReport, SourceStatus, Verdict } from './types.js';
+import type { PipelineResult, SourceCni, SourceReport, SourceStatus } from './types.js';
+import { finalizeSources, internalsOf, verifyTranslation, type PipelineInternals } from './verify.js';
 
 interface Entry {
   obj: SourceObject;
@@ -152,14 +153,16 @@ export function runPipeline(files: InputFile[], options: TranslateOptions, preFi
     const e = policyEntries[o.source]!;
     sources[o.source]!.findings.push(findingAt(e.obj, [], f.code, 'warning', f.message, 'narrower'));
   }
-  for (const s of sources) {
-    s.findings = normalizeFindings(s.findings);
-    s.status = s.status === 'converted' && s.findings.some(isLossy) ? 'partial' : s.status;
-    s.verdict = verdictOf(s.findings);
-    // Nothing emitted and nothing lost: the source changes nothing (invalid, staged, derived, ...).
-    if ((s.status === 'skipped' || s.status === 'invalid') && (s.verdict === 'exact' || s.verdict === 'unknown')) s.verdict = 'skipped';
-  }
-  return { sources, outputs, fileFindings: normalizeFindings(fileFindings) };
+  const result: PipelineResult = { sources, outputs, fileFindings: normalizeFindings(fileFindings) };
+  const internals: PipelineInternals = {
+    models: policyEntries.map((e) => e.models),
+    objects: policyEntries.map((e) => e.obj),
+    assumedExternal: [...specsBySource.values()].flat().flatMap((t) => t.assumedExternal),
+  };
+  internalsOf.set(result, internals);
+  if (options.verify) verifyTranslation(result, internals, options);
+  finalizeSources(result);
+  return result;
 
   function sourceReport(e: Entry): SourceReport {
     const pos = e.obj.locate([]);
@@ -184,6 +187,9 @@ export function runPipeline(files: InputFile[], options: TranslateOptions, preFi
 /** A namespace name (k8s-netpol-semantics §2.2). */
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
+
+
+
 function cniOf(cls: ObjectClass): SourceCni {
   if (cls.startsWith('calico')) return 'calico';
   if (cls.startsWith('cilium')) return 'cilium';
@@ -191,20 +197,7 @@ function cniOf(cls: ObjectClass): SourceCni {
   return 'native';
 }
 
-/** A finding that changes what is allowed, or that drops something that matters (not merely a Log rule). */
-function isLossy(f: Finding): boolean {
-  return f.effect !== 'none' || (f.dropped !== undefined && f.severity !== 'info');
-}
 
-function verdictOf(findings: Finding[]): Verdict {
-  const narrower = findings.some((f) => f.effect === 'narrower');
-  const wider = findings.some((f) => f.effect === 'wider');
-  if (narrower && wider) return 'narrower+wider';
-  if (wider) return 'wider';
-  if (narrower) return 'narrower';
-  if (findings.some((f) => f.effect === 'unknown')) return 'unknown';
-  return 'exact';
-}
 
 function withNamespace(obj: SourceObject, ns: string): unknown {
   const meta = isPlainObject(obj.value.metadata) ? obj.value.metadata : {};

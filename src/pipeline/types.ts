@@ -12,6 +12,16 @@ export interface OutputRef {
   name: string;
 }
 
+/** Concrete connections the verifier found different before and after (readable sentences). */
+export interface Witnesses {
+  narrower: string[];
+  wider: string[];
+  /** Connections whose verdict depends on a construct the model cannot represent, naming it. */
+  unknown: string[];
+  /** Set when the search stopped early: differences may exist without a witness. */
+  incomplete?: string;
+}
+
 export interface SourceReport {
   ref: ObjectRef;
   cni: SourceCni;
@@ -22,8 +32,11 @@ export interface SourceReport {
   /** JSON pointer of the object in its document (empty unless inside a List). */
   pointer: string;
   status: SourceStatus;
-  /** What the translation does to the allowed connections, as the translator claims it. */
+  /** What the migration does to the allowed connections: the verifier's verdict (the translator's own claim with
+   * --no-verify). */
   verdict: Verdict;
+  /** The verifier's witnesses; absent for native sources and with --no-verify. */
+  witnesses?: Witnesses;
   findings: Finding[];
   outputs: OutputRef[];
   /** The source object as read, for the retained-view diff. */
@@ -41,4 +54,6 @@ export interface PipelineResult {
   outputs: EmittedPolicy[];
   /** Findings not tied to a policy object (unreadable files, YAML errors, other kinds, support objects). */
   fileFindings: Finding[];
+  /** The verifier's verdict for the whole policy set (absent with --no-verify). */
+  wholeSet?: { verdict: Verdict; witnesses: Witnesses };
 }

@@ -16,6 +16,8 @@ export interface RuleContext {
   namespace: string;
   options: TranslateOptions;
   decisions: Decision[];
+  /** Blocks written on the assumption that no cluster address lies in them (Cilium CIDRs without --cluster-cidr). */
+  assumedExternal: string[];
 }
 
 export interface NativeRule {
@@ -137,6 +139,7 @@ function worldPeers(peer: Peer, ctx: RuleContext): NetworkPolicyPeerJson[] {
       continue;
     }
     ctx.decisions.push({ code: 'cilium/cidr-world-only', path: peer.path, message: `exact only if no pod, node or Service address is in ${b.cidr}; pass --cluster-cidr to check` });
+    ctx.assumedExternal.push(b.cidr);
     out.push(ipBlockPeer(b.cidr, b.except));
   }
   if (out.length === 0) {

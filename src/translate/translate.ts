@@ -24,13 +24,15 @@ export interface TranslatedSpec {
 export interface PolicyTranslation {
   specs: TranslatedSpec[];
   decisions: Decision[];
+  /** Blocks emitted on the assumption that they hold no cluster address (the verifier assumes it too). */
+  assumedExternal: string[];
   /** The policy as a whole could not be carried. */
   skipped: boolean;
 }
 
 export function translatePolicy(model: ModelPolicy, ordering: OrderingResult, options: TranslateOptions): PolicyTranslation {
   const decisions: Decision[] = [];
-  const out: PolicyTranslation = { specs: [], decisions, skipped: false };
+  const out: PolicyTranslation = { specs: [], decisions, skipped: false, assumedExternal: [] };
   if (model.subject.opaque.length > 0) {
     for (const o of model.subject.opaque) {
       decisions.push({ code: o.code, path: o.path, message: `${o.message}; the policy is not converted, so the pods it isolates lose that isolation`, opts: { dropped: model.partPath.length ? model.partPath : [] } });
@@ -63,7 +65,7 @@ export function translatePolicy(model: ModelPolicy, ordering: OrderingResult, op
     const term = model.subject.terms[t.term]!;
     const podSelector = toLabelSelector(term.pods);
     if (podSelector === null) continue; // reported through the subject's opaque part
-    const ctx: RuleContext = { namespace: t.namespace, options, decisions };
+    const ctx: RuleContext = { namespace: t.namespace, options, decisions, assumedExternal: out.assumedExternal };
     const spec: NetworkPolicyJson['spec'] = { podSelector, policyTypes: [] };
     for (const d of DIRECTIONS) {
       const dir = model[d];

@@ -59,8 +59,3 @@ export function namespaceLabels(ns: ClusterNamespace): Record<string, string> {
   return { ...ns.labels, [NAMESPACE_NAME_LABEL]: ns.name };
 }
 
-export function endpointText(e: ConnEndpoint): string {
-  if ('pod' in e) return `pod ${e.pod}`;
-  if ('ip' in e) return `ip ${e.ip}`;
-  return `entity ${e.entity}`;
-}

@@ -4,7 +4,7 @@
  * conjunction the model cannot carry exactly is relaxed into the region it may match.
  */
 import { isNativeRequirement, type LabelConj } from '../model/labels.js';
-import type { Direction, ModelPolicy, ModelRule, Opaque, Peer, Protocol } from '../model/policy.js';
+import type { Direction, ModelPolicy, Opaque, Protocol } from '../model/policy.js';
 import { toPointer } from '../report/finding.js';
 
 export type Mode = 'native' | 'calico' | 'cilium';
@@ -54,12 +54,6 @@ export function relaxConj(conj: LabelConj, opaque: boolean): { conj: LabelConj; 
     return true;
   });
   return { conj: out, exact };
-}
-
-/** Is every label conjunction of the peer native (the finite algebra carries it)? */
-export function peerIsNative(p: Peer): boolean {
-  if (p.identity.kind !== 'pods') return true;
-  return p.identity.namespaces.every(isNativeRequirement) && p.identity.pods.every(isNativeRequirement);
 }
 
 export interface TierChain {
@@ -137,13 +131,6 @@ export function describeConstruct(policy: ModelPolicy, o: Opaque): string {
   const ref = policy.source.ref;
   const where = `${ref.kind} ${ref.namespace ? ref.namespace + '/' : ''}${ref.name}`;
   return `${o.code}: ${o.message} (${where} at ${toPointer(o.path) || '/'})`;
-}
-
-/** The opaque parts that make a rule's match uncertain. */
-export function ruleOpaque(rule: ModelRule): Opaque[] {
-  const out = [...rule.opaque];
-  if (rule.peers !== 'any') for (const p of rule.peers) out.push(...p.opaque);
-  return out;
 }
 
 export const NON_NATIVE_SELECTOR: Omit<Opaque, 'path'> = {

@@ -103,7 +103,8 @@ export function compareAllowed(before: readonly ModelPolicy[], after: readonly M
     if (kind === 'narrower') w.text = `${cap(r.fromText)} could connect to ${r.portText} of ${r.toText} before, cannot after`;
     else if (kind === 'wider') w.text = `${cap(r.fromText)} could not connect to ${r.portText} of ${r.toText} before, can after`;
     if (kind === 'unknown') {
-      const constructs = (expectUnknownOn === 'before' ? vb : va).constructs;
+      const named = (expectUnknownOn === 'before' ? vb : va).constructs;
+      const constructs = named.length ? named : ['an opaque part of the policies'];
       const fresh = constructs.filter((c) => !seenConstruct.has(c));
       if (fresh.length === 0) return true; // a real unknown point, but nothing new to name
       for (const c of fresh) {

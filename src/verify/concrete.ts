@@ -14,7 +14,7 @@
  * Opaque parts are not guessed: each uncertain subject or rule is a free boolean, and the verdict is `unknown`
  * when the outcomes over all its values differ.
  */
-import type { Direction, ModelPolicy } from '../model/policy.js';
+import type { ModelPolicy } from '../model/policy.js';
 import { namespaceLabels, type Cluster, type ClusterPod, type ConnEndpoint, type Connection, type Verdict } from './cluster.js';
 import { calicoChain, evaluationMode, HOST_ENTITY, type Mode } from './common.js';
 import { parseAddress, ruleMatch, subjectMatch, type DirectionContext, type Match3, type Resolved } from './concrete-match.js';
@@ -202,4 +202,3 @@ function calicoDirection(policies: readonly ModelPolicy[], local: Extract<Resolv
   return { outcomes, constructs: outcomes.size > 1 ? [...new Set(constructs)] : [] };
 }
 
-export type { Direction };

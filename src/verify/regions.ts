@@ -17,8 +17,6 @@ export interface Tri {
   exact: boolean;
 }
 
-export const EMPTY_TRI: Tri = { L: [], U: [], exact: true };
-
 export function tri(L: Box[], U: Box[] = L): Tri {
   return { L, U, exact: L === U };
 }

@@ -11,19 +11,18 @@
  */
 import { NAMESPACE_NAME_LABEL } from '../model/policy.js';
 import { OTHER_PROTOCOLS_POINT, PROTO_INDEX, PROTO_SPAN } from './common.js';
-import { ALL_IPS, ivAnd, ivEqual, ivMinus, ivOverlaps, ivSubset, type IntervalSet } from './intervals.js';
+import { ALL_IPS, ivAnd, ivMinus, ivOverlaps, ivSubset, type IntervalSet } from './intervals.js';
 import {
   ANY_LABELS,
   ANY_VALUE,
   lbAnd,
   lbDisjoint,
-  lbEqual,
   lbKey,
   lbMinus,
   lbSubset,
   PRESENT,
   vsAnd,
-  vsEqual,
+  vs,
   vsMinus,
   vsSubset,
   type LabelBox,
@@ -65,18 +64,22 @@ export class Space {
   readonly podU: Ep;
   readonly extU: Ep;
   readonly entU: Ep = { k: 'ent', name: ANY_VALUE };
+  /** The namespaces that exist: any name, or only the given ones (`--namespaces`, a cluster state). */
+  readonly nsUniverse: LabelBox;
 
   constructor(
     readonly podIps: IpSet = ALL_IPS,
     readonly extIps: IpSet = ALL_IPS,
+    namespaces?: readonly string[],
   ) {
-    this.podU = { k: 'pod', ns: NS_UNIVERSE, pod: ANY_LABELS, ip: podIps };
+    this.nsUniverse = namespaces ? new Map([[NAMESPACE_NAME_LABEL, vs(false, [...namespaces])]]) : NS_UNIVERSE;
+    this.podU = { k: 'pod', ns: this.nsUniverse, pod: ANY_LABELS, ip: podIps };
     this.extU = { k: 'ext', ip: extIps };
   }
 
   /** A pod set; null when empty. Namespace and IP are clipped to the universe. */
   pod(ns: LabelBox, pod: LabelBox, ip: IpSet = this.podIps): Ep | null {
-    const n = lbAnd(ns, NS_UNIVERSE);
+    const n = lbAnd(ns, this.nsUniverse);
     const i = ip === this.podIps ? ip : ivAnd(ip, this.podIps);
     if (n === null || i.length === 0) return null;
     return { k: 'pod', ns: n, pod, ip: i };
@@ -302,18 +305,3 @@ export function boxKey(x: Box): string {
   return `${epKey(x.a)}>${epKey(x.b)}@${x.port.map(([a, b]) => `${a}-${b}`).join(',')}`;
 }
 
-export function epEqual(x: Ep, y: Ep): boolean {
-  if (x.k !== y.k) return false;
-  switch (x.k) {
-    case 'any':
-      return true;
-    case 'pod': {
-      const yy = y as Extract<Ep, { k: 'pod' }>;
-      return lbEqual(x.ns, yy.ns) && lbEqual(x.pod, yy.pod) && ivEqual(x.ip, yy.ip);
-    }
-    case 'ext':
-      return ivEqual(x.ip, (y as Extract<Ep, { k: 'ext' }>).ip);
-    case 'ent':
-      return vsEqual(x.name, (y as Extract<Ep, { k: 'ent' }>).name);
-  }
-}

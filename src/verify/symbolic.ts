@@ -23,12 +23,14 @@ export interface SpaceOptions {
   clusterCidrs?: string[];
   /** Most subject atoms per cell before the subject-aware path is used (tuning; default 256, 0 = never atoms). */
   maxAtoms?: number;
+  /** The namespaces that exist (`--namespaces`): no other namespace is considered. */
+  namespaces?: readonly string[];
 }
 
 export function makeSpace(options: SpaceOptions = {}): Space {
   const cidrs = options.clusterCidrs ?? [];
   const podIps = cidrs.length ? ipsOfCidrs(cidrs) : ALL_IPS;
-  return new Space(podIps, cidrs.length ? ivMinus(ALL_IPS, podIps) : ALL_IPS);
+  return new Space(podIps, cidrs.length ? ivMinus(ALL_IPS, podIps) : ALL_IPS, options.namespaces);
 }
 
 export interface Cell {
@@ -157,7 +159,7 @@ export class Analysis {
   ) {
     this.data = sides.map((p) => sideData(space, p));
     this.modes = this.data.map((d) => d.mode);
-    this.groupCtx = { space, cellNs: NS_UNIVERSE, univ: [{ a: space.podU, b: ANY_EP, port: ALL_PORTS }], whole: true };
+    this.groupCtx = { space, cellNs: space.nsUniverse, univ: [{ a: space.podU, b: ANY_EP, port: ALL_PORTS }], whole: true };
   }
 
   groups(direction: Direction, cellIndex: number): Group[] {

@@ -235,7 +235,7 @@ export function realize(space: Space, box: Box): RealizedConnection | null {
     }
   };
   const src = end(a, srcNs, 'src', false);
-  const dst = end(b, dstNs, srcNs && dstNs && srcNs.ns === dstNs.ns ? 'dst' : 'dst', true);
+  const dst = end(b, dstNs, 'dst', true);
   if (src === null || dst === null) return null;
   const portText = port.protocol === 'ICMP' ? 'ICMP (any protocol other than TCP, UDP, SCTP)' : `${port.protocol} ${port.port}`;
   const connection: Connection = { from: src.c, to: dst.c, protocol: port.protocol };
@@ -257,7 +257,7 @@ function ipMatters(space: Space, ips: readonly (readonly [bigint, bigint])[]): b
 }
 
 function podText(space: Space, e: Extract<Ep, { k: 'pod' }>, w: Extract<WitnessEndpoint, { kind: 'pod' }>, isDst: boolean): string {
-  const own = Object.keys(w.labels).length === 0 ? (isDst ? 'any pod' : 'any pod') : isDst ? `pods ${labelText(w.labels)}` : `pod with labels ${labelText(w.labels)}`;
+  const own = Object.keys(w.labels).length === 0 ? 'any pod' : isDst ? `pods ${labelText(w.labels)}` : `pod with labels ${labelText(w.labels)}`;
   const nameSet = e.ns.get(NAMESPACE_NAME_LABEL);
   const otherNs = Object.fromEntries(Object.entries(w.namespaceLabels).filter(([k]) => k !== NAMESPACE_NAME_LABEL));
   let where: string;

@@ -1,5 +1,5 @@
 /** Options and helpers shared by the report formatters. */
-import type { OutputRef, PipelineResult, SourceReport } from '../../pipeline/types.js';
+import type { OutputRef, PipelineResult, SourceReport, Witnesses } from '../../pipeline/types.js';
 import type { FailOn } from '../summary.js';
 
 export interface ReportOptions {
@@ -12,9 +12,22 @@ export interface ReportOptions {
   /** Text format only: print just the findings at or above `failOn`, without headers, diffs or summary (`-q`).
    * The structured formats ignore it: they are always complete. */
   quiet?: boolean;
+  /** The exit code to print when the command decides it otherwise than by findings (`verify`). */
+  exitCode?: number;
 }
 
 export type ReportFormat = 'text' | 'json' | 'markdown';
+
+/** The verifier's witnesses as labelled lines (`narrower: ...`), most important first. */
+export function witnessLines(w: Witnesses | undefined): string[] {
+  if (!w) return [];
+  return [
+    ...w.wider.map((t) => `wider: ${t}`),
+    ...w.narrower.map((t) => `narrower: ${t}`),
+    ...w.unknown.map((t) => `unknown: ${t}`),
+    ...(w.incomplete ? [`incomplete: ${w.incomplete}`] : []),
+  ];
+}
 
 /** `namespace/name`, or `name` for cluster-scoped objects. */
 export function qualifiedName(namespace: string | undefined, name: string): string {

@@ -1,5 +1,5 @@
 /** The machine-readable report; its shape is `schemas/report.schema.json`. */
-import type { PipelineResult, SourceStatus, Verdict } from '../../pipeline/types.js';
+import type { PipelineResult, SourceStatus, Verdict, Witnesses } from '../../pipeline/types.js';
 import { VERSION } from '../../version.js';
 import type { Effect, Finding, Severity } from '../finding.js';
 import { retainedDiff } from '../retained.js';
@@ -38,6 +38,8 @@ export interface JsonSource {
   findings: JsonFinding[];
   /** Unified diff from the original to the retained view ('' when nothing was removed); null unless requested. */
   diff: string | null;
+  /** The verifier's witnesses; null for native sources and with --no-verify. */
+  witnesses: Witnesses | null;
 }
 
 export interface JsonReport {
@@ -46,6 +48,8 @@ export interface JsonReport {
   summary: Summary;
   sources: JsonSource[];
   fileFindings: JsonFinding[];
+  /** The verifier's verdict for the whole policy set; null with --no-verify. */
+  wholeSet: { verdict: Verdict; witnesses: Witnesses } | null;
 }
 
 export function buildJsonReport(result: PipelineResult, opts: ReportOptions): JsonReport {
@@ -66,13 +70,19 @@ export function buildJsonReport(result: PipelineResult, opts: ReportOptions): Js
       outputs: s.outputs.map(outputName),
       findings: s.findings.map(jsonFinding),
       diff: opts.diff ? retainedDiff(s) : null,
+      witnesses: s.witnesses ? witnessJson(s.witnesses) : null,
     })),
     fileFindings: result.fileFindings.map(jsonFinding),
+    wholeSet: result.wholeSet ? { verdict: result.wholeSet.verdict, witnesses: witnessJson(result.wholeSet.witnesses) } : null,
   };
 }
 
 export function formatJson(result: PipelineResult, opts: ReportOptions): string {
   return JSON.stringify(buildJsonReport(result, opts), null, 2) + '\n';
+}
+
+function witnessJson(w: Witnesses): Witnesses {
+  return { narrower: [...w.narrower], wider: [...w.wider], unknown: [...w.unknown], ...(w.incomplete ? { incomplete: w.incomplete } : {}) };
 }
 
 /** A finding with a fixed key order, so the output does not depend on where the finding was built. */

@@ -3,7 +3,7 @@ import type { PipelineResult } from '../../pipeline/types.js';
 import type { Finding } from '../finding.js';
 import { retainedDiff } from '../retained.js';
 import { STATUSES, summarize, VERDICTS } from '../summary.js';
-import { fileCount, outputName, sourceName, type ReportOptions } from './common.js';
+import { fileCount, outputName, sourceName, type ReportOptions, witnessLines } from './common.js';
 
 export function formatMarkdown(result: PipelineResult, opts: ReportOptions): string {
   const sum = summarize(result, opts.failOn);
@@ -29,6 +29,8 @@ export function formatMarkdown(result: PipelineResult, opts: ReportOptions): str
     const outputs = s.outputs.length > 0 ? s.outputs.map((o) => code(outputName(o))).join(', ') : 'no output';
     out.push(`${code(`${s.file}:${s.line}:${s.column}`)} — **${s.status}**, ${s.verdict} → ${outputs}`, '');
     if (s.findings.length > 0) out.push(...findingsTable(s.findings), '');
+    const ws = witnessLines(s.witnesses);
+    if (ws.length > 0) out.push('Witnesses:', '', ...ws.map((w) => `- ${escapeInline(w)}`), '');
     if (opts.diff) {
       const diff = retainedDiff(s);
       if (diff !== '') out.push(...fenced(diff, 'diff'), '');
@@ -36,6 +38,11 @@ export function formatMarkdown(result: PipelineResult, opts: ReportOptions): str
   }
 
   if (result.fileFindings.length > 0) out.push('## File findings', '', ...findingsTable(result.fileFindings), '');
+  if (result.wholeSet) {
+    out.push('## Whole policy set', '', `Verdict: **${result.wholeSet.verdict}**`, '');
+    const ws = witnessLines(result.wholeSet.witnesses);
+    if (ws.length > 0) out.push(...ws.map((w) => `- ${escapeInline(w)}`), '');
+  }
   while (out[out.length - 1] === '') out.pop();
   return out.join('\n') + '\n';
 }

@@ -7,7 +7,7 @@ import type { PipelineResult } from '../../pipeline/types.js';
 import type { Finding, Severity } from '../finding.js';
 import { retainedDiff } from '../retained.js';
 import { allFindings, fails, STATUSES, summarize, VERDICTS } from '../summary.js';
-import { fileCount, outputName, plural, sourceName, type ReportOptions } from './common.js';
+import { fileCount, outputName, plural, sourceName, witnessLines, type ReportOptions } from './common.js';
 
 const RESET = '\x1b[0m';
 const SEVERITY_COLOR: Record<Severity, string> = { error: '\x1b[31m', warning: '\x1b[33m', info: '\x1b[2m' };
@@ -20,14 +20,14 @@ export function formatFindingLine(f: Finding, color: boolean): string {
 }
 
 /** The closing line: counts per status, verdict and severity, and the exit code. */
-export function summaryLine(result: PipelineResult, failOn: ReportOptions['failOn']): string {
+export function summaryLine(result: PipelineResult, failOn: ReportOptions['failOn'], exitCode?: number): string {
   const sum = summarize(result, failOn);
   const statuses = STATUSES.map((st) => `${st} ${sum[st]}`).join(', ');
   const verdicts = VERDICTS.map((v) => `${v} ${sum.verdicts[v]}`).join(', ');
   const findings = [plural(sum.findings.error, 'error'), plural(sum.findings.warning, 'warning'), `${sum.findings.info} info`].join(', ');
   return (
     `Summary: ${plural(sum.sources, 'policy', 'policies')} in ${plural(fileCount(result), 'file')} — ${statuses}; ` +
-    `verdicts: ${verdicts}; ${plural(sum.outputs, 'output')}; ${findings} (exit ${sum.exitCode})`
+    `verdicts: ${verdicts}; ${plural(sum.outputs, 'output')}; ${findings} (exit ${exitCode ?? sum.exitCode})`
   );
 }
 
@@ -44,6 +44,7 @@ export function formatText(result: PipelineResult, opts: ReportOptions): string 
     const outputs = s.outputs.length > 0 ? s.outputs.map(outputName).join(', ') : 'no output';
     lines.push(`${s.file}:${s.line}:${s.column}: ${s.ref.kind} ${sourceName(s)} — ${s.status}, ${s.verdict} -> ${outputs}`);
     for (const f of s.findings) lines.push('  ' + findingLine(f));
+    for (const w of witnessLines(s.witnesses)) lines.push('  ' + w);
     if (opts.diff) {
       const diff = retainedDiff(s);
       for (const l of diffLines(diff)) lines.push('    ' + colorDiffLine(l, opts.color));
@@ -51,9 +52,14 @@ export function formatText(result: PipelineResult, opts: ReportOptions): string 
   });
   if (opts.diff && result.sources.length > 0 && result.fileFindings.length > 0) lines.push('');
   for (const f of result.fileFindings) lines.push(findingLine(f));
+  if (result.wholeSet) {
+    if (lines.length > 0) lines.push('');
+    lines.push(`Whole policy set: ${result.wholeSet.verdict}`);
+    for (const w of witnessLines(result.wholeSet.witnesses)) lines.push('  ' + w);
+  }
 
   if (lines.length > 0) lines.push('');
-  lines.push(summaryLine(result, opts.failOn));
+  lines.push(summaryLine(result, opts.failOn, opts.exitCode));
   return lines.join('\n') + '\n';
 }
 

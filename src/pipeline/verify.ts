@@ -1,0 +1,205 @@
+/**
+ * Runs the verifier over a migration (issue #4): for every source policy, the connections its original allows
+ * against those its native output allows (with the native policies of its namespaces, which both sides enforce),
+ * and the same for the whole policy set. The translator is not trusted: its claims are replaced by the verifier's
+ * verdicts, and a translation found wider without having said so is an internal error and is not written.
+ */
+import { findingAt, type SourceObject } from '../io/documents.js';
+import { complementCidrs } from '../model/blocks.js';
+import type { TranslateOptions } from '../model/options.js';
+import type { ModelPolicy } from '../model/policy.js';
+import { lowerNativePolicy } from '../native/lower.js';
+import type { NetworkPolicyJson } from '../native/types.js';
+import { normalizeFindings, type Finding } from '../report/finding.js';
+import { compareAllowed, type VerifyOptions, type VerifyResult } from '../verify/index.js';
+import type { PipelineResult, SourceReport, Verdict, Witnesses } from './types.js';
+
+/** What the pipeline knows about each source beyond the report: what verification needs. */
+export interface PipelineInternals {
+  /** Model policies of each source (index = source index); natives have cni 'native'. */
+  models: ModelPolicy[][];
+  objects: SourceObject[];
+  /** Blocks the translator emitted on the assumption that they hold no cluster address. */
+  assumedExternal: string[];
+}
+
+/** Kept beside results rather than in them: not part of any report. */
+export const internalsOf = new WeakMap<PipelineResult, PipelineInternals>();
+
+/** Where the verifier may place pod addresses: the cluster ranges, or everywhere outside the assumed blocks. */
+export function podRanges(options: TranslateOptions, assumedExternal: string[]): string[] | undefined {
+  if (options.clusterCidrs.length > 0) return options.clusterCidrs;
+  if (assumedExternal.length > 0) return complementCidrs(assumedExternal);
+  return undefined;
+}
+
+/** A native policy as a model policy (it has no source position of its own). */
+export function lowerOutput(p: NetworkPolicyJson): ModelPolicy {
+  const obj: SourceObject = {
+    file: '<output>',
+    documentIndex: 0,
+    basePath: [],
+    value: p as unknown as Record<string, unknown>,
+    locate: () => ({ line: 1, column: 1 }),
+    ref: { apiVersion: p.apiVersion, kind: p.kind, namespace: p.metadata.namespace, name: p.metadata.name },
+  };
+  return lowerNativePolicy(obj, p.metadata.namespace);
+}
+
+function verifyOptions(options: TranslateOptions, assumedExternal: string[], maxWitnesses: number): VerifyOptions {
+  const clusterCidrs = podRanges(options, assumedExternal);
+  const opts: VerifyOptions = { maxWitnesses };
+  if (clusterCidrs) opts.clusterCidrs = clusterCidrs;
+  // --namespaces lists the cluster's namespaces: cluster-wide policies are fanned out to them, and no other exists.
+  if (options.namespaces) opts.namespaces = options.namespaces;
+  return opts;
+}
+
+/**
+ * Per source: its original (with the native policies of its namespaces) against `after(i)` (with the same). Each
+ * result is handed to `use` and dropped: witnesses carry whole example clusters.
+ */
+function verifySources(models: ModelPolicy[][], after: (i: number) => ModelPolicy[], opts: VerifyOptions, use: (i: number, r: VerifyResult) => void): void {
+  const natives = models.flat().filter((m) => m.cni === 'native');
+  const nativesByNs = new Map<string, ModelPolicy[]>();
+  for (const n of natives) nativesByNs.set(n.namespace!, [...(nativesByNs.get(n.namespace!) ?? []), n]);
+  models.forEach((list, i) => {
+    if (list.length === 0 || list.every((m) => m.cni === 'native')) return;
+    const namespaces = new Set(list.map((m) => m.namespace));
+    const context = namespaces.has(null) ? natives : [...namespaces].flatMap((ns) => nativesByNs.get(ns!) ?? []);
+    use(i, compareAllowed([...list, ...context], [...after(i), ...context], opts));
+  });
+}
+
+/** The whole set: one comparison per policy family (no cluster runs Calico and Cilium together). */
+function verifyWhole(models: ModelPolicy[][], afterOf: (cni: 'calico' | 'cilium') => ModelPolicy[], opts: VerifyOptions): { verdict: Verdict; witnesses: Witnesses } | undefined {
+  const natives = models.flat().filter((m) => m.cni === 'native');
+  const results: VerifyResult[] = [];
+  for (const cni of ['calico', 'cilium'] as const) {
+    const before = models.flat().filter((m) => m.cni === cni);
+    if (before.length > 0) results.push(compareAllowed([...before, ...natives], [...afterOf(cni), ...natives], opts));
+  }
+  if (results.length === 0) return undefined;
+  return { verdict: combineVerdicts(results.map((r) => r.verdict)), witnesses: mergeWitnesses(results.map(witnessTexts)) };
+}
+
+/** Verifies the translator's own outputs; rejects (does not write) a translation found wider without notice. */
+export function verifyTranslation(result: PipelineResult, internals: PipelineInternals, options: TranslateOptions): void {
+  const opts = verifyOptions(options, internals.assumedExternal, 3);
+  const outputsOf = (i: number) => result.outputs.filter((o) => o.source === i).map((o) => o.policy);
+  const rejected = new Set<number>();
+  verifySources(internals.models, (i) => outputsOf(i).map(lowerOutput), opts, (i, r) => {
+    const s = result.sources[i]!;
+    s.witnesses = witnessTexts(r);
+    s.verdict = r.verdict;
+    // The translator must never widen without saying so (issue #4): that is a bug, and the policy is not written.
+    // Allowing a connection whose original verdict is unknown (an L7 or ICMP part decided it) may widen too.
+    const maybeWider = r.unknown.find((u) => u.witness.after === 'allow' && u.witness.before !== 'allow');
+    if ((r.verdict === 'wider' || r.verdict === 'narrower+wider' || maybeWider) && s.outputs.length > 0 && !announcesWidening(s.findings)) {
+      const text = r.wider[0]?.text ?? maybeWider?.witness.text ?? 'no witness';
+      s.findings.push(findingAt(internals.objects[i]!, [], 'output/verifier-wider', 'error', `internal error: the verifier found the translation wider than the original (${text}); it is not written, so its pods lose this policy`, 'wider', []));
+      rejected.add(i);
+      s.outputs = [];
+    }
+  });
+  if (rejected.size > 0) result.outputs = result.outputs.filter((o) => !rejected.has(o.source));
+  const afterOf = (cni: 'calico' | 'cilium') => internals.models.flatMap((m, i) => (m.some((p) => p.cni === cni) ? outputsOf(i).map(lowerOutput) : []));
+  const whole = verifyWhole(internals.models, afterOf, verifyOptions(options, internals.assumedExternal, 10));
+  if (whole) result.wholeSet = whole;
+}
+
+/** The annotation that names an output's source (written by `convert`). */
+const SOURCE_ANNOTATION = 'netpol-migrate.io/source';
+
+/**
+ * `verify --against`: compares the originals with a given set of native policies (written by hand or by another
+ * tool) instead of the translator's output. Policies that name their source in the `netpol-migrate.io/source`
+ * annotation are compared per source; all of them together against the whole set.
+ */
+export function verifyAgainst(result: PipelineResult, internals: PipelineInternals, against: NetworkPolicyJson[], options: TranslateOptions): void {
+  const opts = verifyOptions(options, internals.assumedExternal, 5);
+  const bySource = new Map<string, NetworkPolicyJson[]>();
+  for (const p of against) {
+    const key = p.metadata.annotations?.[SOURCE_ANNOTATION];
+    if (key) bySource.set(key, [...(bySource.get(key) ?? []), p]);
+  }
+  const keyOf = (s: SourceReport) => `${s.ref.apiVersion}/${s.ref.kind} ${s.ref.namespace ? s.ref.namespace + '/' : ''}${s.ref.name}`;
+  const matched = new Set<number>();
+  result.sources.forEach((s, i) => {
+    if (bySource.has(keyOf(s))) matched.add(i);
+  });
+  verifySources(
+    internals.models.map((m, i) => (matched.has(i) ? m : [])),
+    (i) => (bySource.get(keyOf(result.sources[i]!)) ?? []).map(lowerOutput),
+    opts,
+    (i, r) => {
+      const s = result.sources[i]!;
+      s.witnesses = witnessTexts(r);
+      s.verdict = r.verdict;
+    },
+  );
+  const after = against.map(lowerOutput);
+  const whole = verifyWhole(internals.models, () => after, { ...opts, maxWitnesses: 20 });
+  if (whole) result.wholeSet = whole;
+  result.outputs = [];
+}
+
+/** A source whose findings already say it may allow more (a stated assumption, widen mode, a refusal). */
+function announcesWidening(findings: Finding[]): boolean {
+  return findings.some((f) => f.effect === 'wider' || f.effect === 'unknown');
+}
+
+/**
+ * Final status and verdict of each source: `partial` when something that matters was dropped; the verifier's
+ * verdict when it ran (an assumption still turns `exact` into `unknown`), else the translator's claim; `skipped` when
+ * nothing was emitted and nothing changes.
+ */
+export function finalizeSources(result: PipelineResult): void {
+  for (const s of result.sources) {
+    s.findings = normalizeFindings(s.findings);
+    if (s.status === 'converted' && s.findings.some(isLossy)) s.status = 'partial';
+    const claimed = verdictOf(s.findings);
+    if (!s.witnesses) s.verdict = claimed;
+    else if ((s.verdict === 'exact' || s.verdict === 'unknown') && (claimed === 'wider' || claimed === 'narrower+wider')) s.verdict = claimed; // widened on purpose
+    else if (s.verdict === 'exact' && s.findings.some((f) => f.effect === 'unknown')) s.verdict = 'unknown';
+    if ((s.status === 'skipped' || s.status === 'invalid') && (s.verdict === 'exact' || s.verdict === 'unknown')) s.verdict = 'skipped';
+  }
+}
+
+/** A finding that changes what is allowed, or that drops something that matters (not merely a Log rule). */
+function isLossy(f: Finding): boolean {
+  return f.effect !== 'none' || (f.dropped !== undefined && f.severity !== 'info');
+}
+
+/** The translator's own claim, from the effects of its findings. */
+function verdictOf(findings: Finding[]): Verdict {
+  const narrower = findings.some((f) => f.effect === 'narrower');
+  const wider = findings.some((f) => f.effect === 'wider');
+  if (narrower && wider) return 'narrower+wider';
+  if (wider) return 'wider';
+  if (narrower) return 'narrower';
+  if (findings.some((f) => f.effect === 'unknown')) return 'unknown';
+  return 'exact';
+}
+
+function witnessTexts(r: VerifyResult): Witnesses {
+  const w: Witnesses = { narrower: r.narrower.map((x) => x.text), wider: r.wider.map((x) => x.text), unknown: r.unknown.map((x) => x.witness.text) };
+  if (r.incomplete) w.incomplete = r.incomplete;
+  return w;
+}
+
+function mergeWitnesses(list: Witnesses[]): Witnesses {
+  const w: Witnesses = { narrower: list.flatMap((x) => x.narrower), wider: list.flatMap((x) => x.wider), unknown: list.flatMap((x) => x.unknown) };
+  const inc = list.find((x) => x.incomplete)?.incomplete;
+  if (inc) w.incomplete = inc;
+  return w;
+}
+
+function combineVerdicts(list: Verdict[]): Verdict {
+  const n = list.some((v) => v === 'narrower' || v === 'narrower+wider');
+  const w = list.some((v) => v === 'wider' || v === 'narrower+wider');
+  if (n && w) return 'narrower+wider';
+  if (w) return 'wider';
+  if (n) return 'narrower';
+  return list.includes('unknown') ? 'unknown' : 'exact';
+}
