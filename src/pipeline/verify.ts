@@ -138,8 +138,14 @@ export function verifyAgainst(result: PipelineResult, internals: PipelineInterna
       s.verdict = r.verdict;
     },
   );
-  const after = against.map(lowerOutput);
-  const whole = verifyWhole(internals.models, () => after, { ...opts, maxWitnesses: 20 });
+  // A policy that names its source belongs to that source's family; one that does not is compared with both.
+  const familyOfPolicy = (p: NetworkPolicyJson) => {
+    const src = p.metadata.annotations?.[SOURCE_ANNOTATION] ?? '';
+    return src.startsWith('cilium.io/') ? 'cilium' : src.includes('projectcalico.org/') ? 'calico' : undefined;
+  };
+  const lowered = against.map((p) => ({ family: familyOfPolicy(p), model: lowerOutput(p) }));
+  const afterOf = (cni: 'calico' | 'cilium') => lowered.filter((x) => x.family === undefined || x.family === cni).map((x) => x.model);
+  const whole = verifyWhole(internals.models, afterOf, { ...opts, maxWitnesses: 20 });
   if (whole) result.wholeSet = whole;
   result.outputs = [];
 }
