@@ -19,6 +19,7 @@ export interface CommonArgs {
   'include-native': boolean;
   'stdin-filename': string;
   verify: boolean;
+  'verify-time-limit': number;
 }
 
 export function withCommonOptions<T>(y: Argv<T>): Argv<T & CommonArgs> {
@@ -33,7 +34,8 @@ export function withCommonOptions<T>(y: Argv<T>): Argv<T & CommonArgs> {
     .option('namespaces', { type: 'string', describe: 'comma-separated namespaces of the cluster, for cluster-wide policies' })
     .option('include-native', { type: 'boolean', default: false, describe: 'emit the native NetworkPolicies of the input again' })
     .option('stdin-filename', { type: 'string', default: '<stdin>', describe: 'name used for standard input in findings' })
-    .option('verify', { type: 'boolean', default: true, describe: 'prove every translation with the verifier (--no-verify: report the translator\'s own claims, faster)' }) as unknown as Argv<T & CommonArgs>;
+    .option('verify', { type: 'boolean', default: true, describe: 'prove every translation with the verifier (--no-verify: report the translator\'s own claims, faster)' })
+    .option('verify-time-limit', { type: 'number', default: 20, describe: 'seconds the whole-set comparison may run before its verdict is reported unknown (each policy gets at most 3 s)' }) as unknown as Argv<T & CommonArgs>;
 }
 
 export function translateOptions(a: CommonArgs): TranslateOptions {
@@ -43,7 +45,7 @@ export function translateOptions(a: CommonArgs): TranslateOptions {
     if (!c) throw new UsageError(`--cluster-cidr ${JSON.stringify(s)} is not a CIDR (e.g. 10.0.0.0/16)`);
     return formatCidr(c.family, c.bits, c.prefix);
   });
-  const opts: TranslateOptions = { ...DEFAULT_OPTIONS, defaultNamespace: a.namespace, onUnsupported: a['on-unsupported'], clusterCidrs, includeNative: a['include-native'], verify: a.verify };
+  const opts: TranslateOptions = { ...DEFAULT_OPTIONS, defaultNamespace: a.namespace, onUnsupported: a['on-unsupported'], clusterCidrs, includeNative: a['include-native'], verify: a.verify, verifyTimeLimitMs: Math.max(0.1, a['verify-time-limit']) * 1000 };
   if (a.namespaces !== undefined) {
     opts.namespaces = a.namespaces.split(',').map((s) => s.trim()).filter((s) => s !== '');
     const bad = opts.namespaces.find((n) => !DNS_LABEL.test(n));

@@ -12,6 +12,8 @@ export interface TranslateOptions {
   includeNative: boolean;
   /** Prove each translation with the verifier (`--no-verify` turns it off). */
   verify: boolean;
+  /** Longest a whole-set comparison may run before its verdict is reported unknown (`--verify-time-limit`). */
+  verifyTimeLimitMs: number;
 }
 
 export const DEFAULT_OPTIONS: TranslateOptions = {
@@ -20,4 +22,5 @@ export const DEFAULT_OPTIONS: TranslateOptions = {
   clusterCidrs: [],
   includeNative: false,
   verify: true,
+  verifyTimeLimitMs: 20000,
 };

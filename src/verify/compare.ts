@@ -12,12 +12,14 @@ import type { Cluster, Connection, Verdict } from './cluster.js';
 import { evaluateConnectionDetailed } from './concrete.js';
 import type { Allowed } from './allowed.js';
 import type { Mode } from './common.js';
-import type { Box } from './space.js';
+import { VerifyTimeout, type Box, type Space } from './space.js';
 import { Analysis, Cells, expand, makeSpace, mentionedNamespaces, type SpaceOptions } from './symbolic.js';
 import { realize, type RealizedConnection, type WitnessEndpoint } from './witness.js';
 export type { WitnessEndpoint };
 
 export interface VerifyOptions extends SpaceOptions {
+  /** Wall-clock limit in milliseconds; past it the verdict is `unknown` (incomplete). */
+  timeLimitMs?: number;
   /** Most witnesses reported per kind (narrower, wider, unknown); default 10. */
   maxWitnesses?: number;
   /** Work allowed for the witness search (box intersections); default 5 000 000. */
@@ -67,8 +69,18 @@ type Kind = 'narrower' | 'wider' | 'unknown';
 
 /** Compares the connections `before` allows with those `after` allows (see the module comment). */
 export function compareAllowed(before: readonly ModelPolicy[], after: readonly ModelPolicy[], options: VerifyOptions = {}): VerifyResult {
-  const max = options.maxWitnesses ?? 10;
   const space = makeSpace(options);
+  if (options.timeLimitMs !== undefined) space.deadline = Date.now() + options.timeLimitMs;
+  try {
+    return compareIn(space, before, after, options);
+  } catch (e) {
+    if (!(e instanceof VerifyTimeout)) throw e;
+    return { verdict: 'unknown', narrower: [], wider: [], unknown: [], unconfirmed: 0, incomplete: 'the comparison reached its time limit (--verify-time-limit) and was stopped; its verdict is unknown' };
+  }
+}
+
+function compareIn(space: Space, before: readonly ModelPolicy[], after: readonly ModelPolicy[], options: VerifyOptions): VerifyResult {
+  const max = options.maxWitnesses ?? 10;
   const cells = new Cells(space, [...mentionedNamespaces(before), ...mentionedNamespaces(after)]);
   const an = new Analysis(space, cells, [before, after], options);
   const [modeB, modeA] = an.modes as [Mode, Mode];

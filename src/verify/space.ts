@@ -59,8 +59,25 @@ export const ANY_EP: Ep = { k: 'any' };
 /** Namespaces always carry their name label (k8s §1.9). */
 export const NS_UNIVERSE: LabelBox = new Map([[NAMESPACE_NAME_LABEL, PRESENT]]);
 
+/** Thrown when a comparison runs past its time limit; the caller reports the verdict as unknown. */
+export class VerifyTimeout extends Error {}
+
 /** The universe: which addresses pods and outside endpoints may have (`--cluster-cidr` when known). */
 export class Space {
+  /** Wall-clock limit (ms since the epoch) of one comparison, checked every 1024 box operations. Box operations
+   * vary too much in cost for a count to bound the time. */
+  deadline = Number.POSITIVE_INFINITY;
+  private ops = 0;
+
+  /** Counts box operations and stops the comparison once it runs past its deadline. */
+  tick(n = 1): void {
+    this.ops += n;
+    if (this.ops >= 1024) {
+      this.ops = 0;
+      if (Date.now() > this.deadline) throw new VerifyTimeout('time limit');
+    }
+  }
+
   readonly podU: Ep;
   readonly extU: Ep;
   readonly entU: Ep = { k: 'ent', name: ANY_VALUE };
@@ -229,6 +246,7 @@ export class Space {
   and(xs: BoxSet, ys: BoxSet): Box[] {
     const out: Box[] = [];
     for (const x of xs) {
+      this.tick(ys.length);
       for (const y of ys) {
         const z = this.boxAnd(x, y);
         if (z) out.push(z);
@@ -244,6 +262,7 @@ export class Space {
       let pieces: Box[] = [x];
       for (const y of ys) {
         if (pieces.length === 0) break;
+        this.tick(pieces.length);
         const next: Box[] = [];
         for (const p of pieces) {
           if (this.boxDisjoint(p, y)) next.push(p);
@@ -271,6 +290,7 @@ export class Space {
     const keep: Box[] = [];
     for (let i = 0; i < xs.length; i++) {
       const x = xs[i]!;
+      this.tick(xs.length);
       let dropped = false;
       for (let j = 0; j < xs.length && !dropped; j++) {
         if (j === i) continue;

@@ -64,8 +64,8 @@ describe('corpus: one CLI run over the whole directory', function () {
     dir = tempDir('netpol-migrate-corpus-');
     outDirs = [join(dir, 'out1'), join(dir, 'out2')];
     // Two runs of each command, two at a time (the machine has two cores).
-    const [r1, c1] = await Promise.all([runCliAsync(['report', '-o', 'json', CORPUS], { cwd: dir }), runCliAsync(['convert', CORPUS, '--out-dir', outDirs[0]!], { cwd: dir })]);
-    const [r2, c2] = await Promise.all([runCliAsync(['report', '-o', 'json', CORPUS], { cwd: dir }), runCliAsync(['convert', CORPUS, '--out-dir', outDirs[1]!], { cwd: dir })]);
+    const [r1, c1] = await Promise.all([runCliAsync(['report', '-o', 'json', '--verify-time-limit', '2', CORPUS], { cwd: dir }), runCliAsync(['convert', CORPUS, '--verify-time-limit', '2', '--out-dir', outDirs[0]!], { cwd: dir })]);
+    const [r2, c2] = await Promise.all([runCliAsync(['report', '-o', 'json', '--verify-time-limit', '2', CORPUS], { cwd: dir }), runCliAsync(['convert', CORPUS, '--verify-time-limit', '2', '--out-dir', outDirs[1]!], { cwd: dir })]);
     reports = [r1!, r2!];
     converts = [c1!, c2!];
   });
