@@ -4,7 +4,7 @@
  */
 import { isPlainObject, type SourceObject } from '../io/documents.js';
 import { andDnf, compactDnf, isNativeRequirement, type LabelDnf } from '../model/labels.js';
-import { Notes } from '../model/notes.js';
+import { Notes, type LowerResult } from '../model/notes.js';
 import type { DirectionPolicy, ModelPolicy, ModelRule, Opaque, SubjectTerm } from '../model/policy.js';
 import type { TranslateOptions } from '../model/options.js';
 import type { JsonPath } from '../report/finding.js';
@@ -27,11 +27,6 @@ export interface CalicoContext {
   options: TranslateOptions;
 }
 
-export interface LowerResult {
-  status: 'lowered' | 'skipped' | 'invalid';
-  policies: ModelPolicy[];
-  notes: Notes;
-}
 
 /** Built-in tiers (calico §2.4): default 1 000 000 Deny; kube-admin 1000 Pass; kube-baseline 10 000 000 Pass. */
 export const BUILTIN_TIERS: ReadonlyMap<string, TierInfo> = new Map([

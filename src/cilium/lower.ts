@@ -5,7 +5,7 @@
  */
 import { isPlainObject, type SourceObject } from '../io/documents.js';
 import { simplifyConj } from '../model/labels.js';
-import { Notes } from '../model/notes.js';
+import { Notes, type LowerResult } from '../model/notes.js';
 import { NAMESPACE_NAME_LABEL, type Direction, type DirectionPolicy, type ModelPolicy, type ModelRule, type Opaque, type Peer, type ProtoPorts } from '../model/policy.js';
 import type { TranslateOptions } from '../model/options.js';
 import { normalizeProtoPorts } from '../model/ports.js';
@@ -20,18 +20,13 @@ export interface CiliumContext {
   options: TranslateOptions;
 }
 
-export interface CiliumLowerResult {
-  status: 'lowered' | 'skipped' | 'invalid';
-  policies: ModelPolicy[];
-  notes: Notes;
-}
 
 const L3_KEYS: Record<Direction, string[]> = {
   ingress: ['fromEndpoints', 'fromCIDR', 'fromCIDRSet', 'fromEntities', 'fromNodes', 'fromGroups'],
   egress: ['toEndpoints', 'toCIDR', 'toCIDRSet', 'toEntities', 'toNodes', 'toGroups', 'toServices', 'toFQDNs'],
 };
 
-export function lowerCiliumPolicy(obj: SourceObject, ctx: CiliumContext): CiliumLowerResult {
+export function lowerCiliumPolicy(obj: SourceObject, ctx: CiliumContext): LowerResult {
   const notes = new Notes(obj);
   const clusterwide = obj.ref.kind === 'CiliumClusterwideNetworkPolicy';
   let namespace: string | null = null;

@@ -2,6 +2,7 @@
 import { findingAt, type SourceObject } from '../io/documents.js';
 import { feature } from '../report/features.js';
 import type { Effect, Finding, JsonPath, Severity } from '../report/finding.js';
+import type { ModelPolicy } from './policy.js';
 
 export interface NoteOptions {
   severity?: Severity;
@@ -16,6 +17,13 @@ export interface Note {
   path: JsonPath;
   message: string;
   opts?: NoteOptions;
+}
+
+/** What lowering one source object gives: its model policies and the notes about it. */
+export interface LowerResult {
+  status: 'lowered' | 'skipped' | 'invalid';
+  policies: ModelPolicy[];
+  notes: Notes;
 }
 
 export class Notes {
