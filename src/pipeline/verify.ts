@@ -126,7 +126,14 @@ export function verifyAgainst(result: PipelineResult, internals: PipelineInterna
   const keyOf = (s: SourceReport) => `${s.ref.apiVersion}/${s.ref.kind} ${s.ref.namespace ? s.ref.namespace + '/' : ''}${s.ref.name}`;
   const matched = new Set<number>();
   result.sources.forEach((s, i) => {
+    // Nothing of the translator's own output is written or compared in this mode.
+    s.outputs = [];
     if (bySource.has(keyOf(s))) matched.add(i);
+    else if (internals.models[i]!.some((m) => m.cni !== 'native')) {
+      s.verdict = 'unknown';
+      s.witnesses = { narrower: [], wider: [], unknown: [] };
+      s.findings.push(findingAt(internals.objects[i]!, [], 'output/against-unmatched', 'info', 'no policy of --against names this source (annotation netpol-migrate.io/source): only the whole-set verdict covers it', 'none'));
+    }
   });
   verifySources(
     internals.models.map((m, i) => (matched.has(i) ? m : [])),

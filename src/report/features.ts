@@ -143,6 +143,7 @@ export const FEATURES: readonly Feature[] = [
   F('output/invalid', 'emitted policy that fails API validation', 'unsupported', 'error', 'narrower', 'Internal error: the policy is not written.', 'k8s-netpol-semantics §2'),
   F('output/name', 'output name', 'exact', 'info', 'none', 'Names are made valid DNS-1123 and unique; a changed name is reported.', 'k8s-netpol-semantics §2.2'),
   F('output/verifier-wider', 'a translation the verifier finds wider', 'unsupported', 'error', 'wider', 'Internal error: the translator claimed no widening but the verifier found a connection the original denied; the policy is not written.', 'issue #4'),
+  F('output/against-unmatched', 'verify --against: a source no given policy names', 'partial', 'info', 'none', 'Only the whole-set verdict covers it: no policy carries its name in the netpol-migrate.io/source annotation.', 'issue #4'),
   F('output/widened', '--on-unsupported widen', 'partial', 'warning', 'wider', 'The L3/L4 part of an L7/DNS/ICMP rule is kept: the output allows more than the original.', 'DESIGN fail-closed'),
   F('output/ipblock-assumption', 'ipBlock from a Cilium CIDR', 'partial', 'warning', 'unknown', 'Exact only if no pod, node or Service address lies in the block.', 'DESIGN addresses'),
   // ---- VPC CNI target

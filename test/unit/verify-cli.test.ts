@@ -227,6 +227,24 @@ describe('verify --against: known-wrong translations are caught with a witness',
     expect(r.stdout).to.match(/converted, exact -> prod\/lockdown/);
   });
 
+  it('--against without source annotations: only the whole set is compared; invalid policies are reported', () => {
+    const base = join(dir, 'unannotated');
+    writeTree(base, {
+      'p.yaml': CASES[3]!.source.trimStart(),
+      'hand/a.yaml': 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: cart}\nspec:\n  podSelector: {matchLabels: {app: cart}}\n  policyTypes: [Ingress]\n',
+      'hand/b.yaml': 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: bad, namespace: shop}\nspec:\n  podSelector: {}\n  ingress: [{ports: [{protocol: ICMP}]}]\n',
+    });
+    const r = runCli(['verify', 'p.yaml', '--against', 'hand', '-n', 'shop', '-o', 'json'], { cwd: base });
+    const report = JSON.parse(r.stdout);
+    expect(report.sources[0].verdict).to.equal('unknown');
+    expect(report.sources[0].outputs).to.deep.equal([]);
+    expect(report.sources[0].findings.map((f: { code: string }) => f.code)).to.include('output/against-unmatched');
+    expect(report.fileFindings.map((f: { code: string }) => f.code)).to.include('native/invalid');
+    // The hand-written policy (namespace from -n) isolates the cart pods completely: narrower than the original.
+    expect(report.wholeSet.verdict).to.equal('narrower');
+    expect(r.status).to.equal(1); // an unknown verdict fails under the default --fail-on unknown
+  });
+
   it('--fail-on narrower fails on a narrower verdict; --fail-on wider does not', () => {
     const base = join(dir, 'failon');
     writeTree(base, { 'p.yaml': CASES[3]!.source.trimStart() });

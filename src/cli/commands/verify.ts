@@ -4,7 +4,7 @@
  * instead of the translator's output.
  */
 import type { Argv } from 'yargs';
-import { isPlainObject, parseFile } from '../../io/documents.js';
+import { findingAt, isPlainObject, parseFile } from '../../io/documents.js';
 import { readInputs } from '../../io/read.js';
 import { validateNetworkPolicy } from '../../native/validate.js';
 import type { NetworkPolicyJson } from '../../native/types.js';
@@ -48,7 +48,7 @@ export function runVerify(a: VerifyArgs): number {
   let result: PipelineResult;
   if (a.against === undefined) result = runPipeline(read.files, options, read.findings);
   else {
-    const against = readAgainst(a.against);
+    const against = readAgainst(a.against, options.defaultNamespace);
     result = runPipeline(read.files, { ...options, verify: false }, read.findings);
     result.fileFindings.push(...against.findings);
     verifyAgainst(result, internalsOf.get(result)!, against.policies, options);
@@ -72,8 +72,11 @@ export function failsVerify(result: PipelineResult, failOn: VerifyFailOn): boole
   return verdicts.some((v) => FAILING[failOn].includes(v));
 }
 
-/** The native policies of `--against`: every valid NetworkPolicy in the file or directory. */
-function readAgainst(path: string) {
+/**
+ * The native policies of `--against`: every NetworkPolicy in the file or directory (a missing namespace is
+ * `--namespace`'s); one the API server would reject is reported and left out, like any other invalid input.
+ */
+function readAgainst(path: string, defaultNamespace: string) {
   const read = readInputs([path], { stdinName: '<stdin>', readStdin: () => Buffer.alloc(0) });
   if (read.unreadable) throw new UsageError(`--against ${path}: cannot be read`);
   const policies: NetworkPolicyJson[] = [];
@@ -83,8 +86,13 @@ function readAgainst(path: string) {
     findings.push(...parsed.findings);
     for (const obj of parsed.objects) {
       if (obj.ref.apiVersion !== 'networking.k8s.io/v1' || obj.ref.kind !== 'NetworkPolicy' || !isPlainObject(obj.value.metadata)) continue;
-      const p = obj.value as unknown as NetworkPolicyJson;
-      if (validateNetworkPolicy(p).length > 0) continue;
+      const meta = obj.value.metadata;
+      const p = { ...obj.value, metadata: { ...meta, namespace: typeof meta.namespace === 'string' ? meta.namespace : defaultNamespace } } as unknown as NetworkPolicyJson;
+      const errors = validateNetworkPolicy(p);
+      if (errors.length > 0) {
+        findings.push(findingAt(obj, [], 'native/invalid', 'error', `--against: ${errors.map((e) => e.message).join('; ')}; this policy is left out of the comparison`, 'unknown'));
+        continue;
+      }
       policies.push(p);
     }
   }
