@@ -138,7 +138,14 @@ function worldPeers(peer: Peer, ctx: RuleContext): NetworkPolicyPeerJson[] {
       ctx.decisions.push({ code: 'cilium/entity-world', path: peer.path, message: `${peer.addresses ? b.cidr : `world (IPv${fam})`} means addresses outside the cluster; without --cluster-cidr for IPv${fam} the cluster ranges cannot be excluded, so this is dropped (fail-closed)`, opts: { effect: 'narrower' } });
       continue;
     }
-    ctx.decisions.push({ code: 'cilium/cidr-world-only', path: peer.path, message: `exact only if no pod, node or Service address is in ${b.cidr}; pass --cluster-cidr to check` });
+    const privateRange = PRIVATE_RANGES.find((r) => familyOf(r) === fam && (cidrContains(r, b.cidr) || cidrContains(b.cidr, r)));
+    if (privateRange) {
+      // Pods, nodes and Services usually live in private ranges (on EKS, in the VPC's): a private block may hold
+      // cluster addresses, which a native ipBlock would match and Cilium never does. Fail-closed without the ranges.
+      ctx.decisions.push({ code: 'cilium/cidr-world-only', path: peer.path, message: `${b.cidr} overlaps the private range ${privateRange}, where cluster addresses usually are; Cilium never matches cluster endpoints by CIDR while an ipBlock would, so without --cluster-cidr it is dropped (fail-closed)`, opts: { effect: 'narrower' } });
+      continue;
+    }
+    ctx.decisions.push({ code: 'cilium/cidr-world-only', path: peer.path, message: `exact only if no pod, node or Service address is in ${b.cidr} (a public range); pass --cluster-cidr to check` });
     ctx.assumedExternal.push(b.cidr);
     out.push(ipBlockPeer(b.cidr, b.except));
   }
@@ -148,6 +155,9 @@ function worldPeers(peer: Peer, ctx: RuleContext): NetworkPolicyPeerJson[] {
   }
   return out;
 }
+
+/** RFC 1918, shared address space (RFC 6598) and IPv6 unique-local / link-local: where cluster addresses usually are. */
+const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.0.0/16', 'fc00::/7', 'fe80::/10'];
 
 function ipBlockPeer(cidr: string, except: string[]): NetworkPolicyPeerJson {
   return except.length > 0 ? { ipBlock: { cidr, except: [...except] } } : { ipBlock: { cidr } };

@@ -500,9 +500,21 @@ describe('traps: Cilium (cilium-semantics §11)', () => {
     });
 
     it('T34: CIDR rules match only non-cluster addresses: exact with --cluster-cidr, stated assumption without', () => {
+      // Without --cluster-cidr a private block may hold pod addresses (an ipBlock would match them, Cilium never
+      // does): dropped, fail-closed. A public block is kept with the assumption stated.
       const c = convert(ents);
-      expect(toOfPort(c, 6)).to.deep.equal([{ ipBlock: { cidr: '10.0.0.0/8', except: ['10.96.0.0/12'] } }]);
-      expectFinding(c, { code: 'cilium/cidr-world-only', severity: 'warning', effect: 'unknown', source: 'ents', pointer: '/spec/egress/5' });
+      expect(toOfPort(c, 6)).to.equal(undefined);
+      expectFinding(c, { code: 'cilium/cidr-world-only', severity: 'warning', effect: 'narrower', source: 'ents', pointer: '/spec/egress/5' });
+      const pub = convert(yaml`
+        apiVersion: cilium.io/v2
+        kind: CiliumNetworkPolicy
+        metadata: {name: pub, namespace: prod}
+        spec:
+          endpointSelector: {matchLabels: {app: web}}
+          egress: [{toCIDR: [203.0.113.0/24], toPorts: [{ports: [{port: "443", protocol: TCP}]}]}]
+      `);
+      expect(onlyPolicyOf(pub, 'pub').spec.egress).to.deep.equal([{ to: [{ ipBlock: { cidr: '203.0.113.0/24' } }], ports: [{ protocol: 'TCP', port: 443 }] }]);
+      expectFinding(pub, { code: 'cilium/cidr-world-only', severity: 'warning', effect: 'unknown', source: 'pub' });
       const k = convert(ents, { clusterCidrs: ['10.0.0.0/16'] });
       expect(toOfPort(k, 6)).to.deep.equal([{ ipBlock: { cidr: '10.0.0.0/8', except: ['10.0.0.0/16', '10.96.0.0/12'] } }]);
       expectNoFinding(k, { code: 'cilium/cidr-world-only', pointer: '/spec/egress/5' });
