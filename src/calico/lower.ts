@@ -184,4 +184,3 @@ function subjectTerms(dnf: LabelDnf, opaque: Opaque[]): SubjectTerm[] {
   return terms;
 }
 
-export type { SelectorAst };

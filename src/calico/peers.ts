@@ -4,14 +4,14 @@
  * scoped by policy kind and namespaceSelector, and they match the addresses of pods and of NetworkSets (§4.5).
  */
 import { isPlainObject } from '../io/documents.js';
-import { andDnf, compactDnf, notDnf, simplifyConj, type LabelDnf } from '../model/labels.js';
+import { andDnf, compactDnf, notDnf, requirement, type LabelDnf } from '../model/labels.js';
 import { boundedDnf, DNF_LIMIT } from './dnf.js';
 import type { CidrBlock, Opaque, Peer } from '../model/policy.js';
 import type { JsonPath } from '../report/finding.js';
 import { intersectBlocks } from '../model/blocks.js';
 import { blocksFromNets } from './nets.js';
 import type { NetworkSetEntry } from './network-sets.js';
-import { namespaceIs, splitEndpointConj } from './scope.js';
+import { CALICO_NAMESPACE_LABEL, splitEndpointConj } from './scope.js';
 import {
   containsGlobal,
   evaluateSelector,
@@ -103,7 +103,7 @@ export function lowerRemoteSide(side: Record<string, unknown>, path: JsonPath, s
       scopeDnf = d;
       if (isNegative(nsA)) notes.push({ code: 'calico/negative-namespace-selector', path: [...path, 'namespaceSelector'], message: 'a negative namespaceSelector also matches host endpoints and GlobalNetworkSets; only pods are carried' });
     }
-  } else if (scope.namespace !== null) scopeDnf = [[namespaceIs(scope.namespace)].map((r) => ({ ...r, key: 'projectcalico.org/namespace' }))];
+  } else if (scope.namespace !== null) scopeDnf = [[requirement(CALICO_NAMESPACE_LABEL, 'In', [scope.namespace])]];
   else {
     scopeDnf = [[]];
     notes.push({ code: 'calico/global-rule-selector', path: [...path, sel !== undefined ? 'selector' : 'notSelector'], message: 'a GlobalNetworkPolicy rule selector also matches host endpoints, which have no native form' });
@@ -232,4 +232,3 @@ function usesOtherKeys(ast: SelectorAst, known: string[]): boolean {
   return other;
 }
 
-export { simplifyConj };

@@ -2,7 +2,7 @@
  * Turns Calico selectors (over an endpoint's effective labels, calico-semantics §5.3 and §6.1) into namespace-label
  * and pod-label constraints that native selectors can carry (§6.3, T17).
  */
-import { foldUnwritable, requirement, simplifyConj, type LabelConj, type Requirement } from '../model/labels.js';
+import { foldUnwritable, matchesRequirement, simplifyConj, type LabelConj, type Requirement } from '../model/labels.js';
 import { NAMESPACE_NAME_LABEL } from '../model/policy.js';
 
 export const CALICO_NAMESPACE_LABEL = 'projectcalico.org/namespace';
@@ -35,7 +35,7 @@ export function splitEndpointConj(conj: LabelConj): EndpointTerm | null {
       const k = r.key.slice(5);
       ns.push({ ...r, key: k === 'projectcalico.org/name' ? NAMESPACE_NAME_LABEL : k });
     } else if (r.key === ORCHESTRATOR_LABEL) {
-      if (!holds(r, 'k8s')) return null;
+      if (!matchesRequirement(r, { [ORCHESTRATOR_LABEL]: 'k8s' })) return null;
     } else if (r.key === SERVICE_ACCOUNT_LABEL || r.key.startsWith('pcsa.')) {
       usesServiceAccount = true;
       pods.push(r);
@@ -51,33 +51,4 @@ export function splitEndpointConj(conj: LabelConj): EndpointTerm | null {
   const nsFinal = nsConj.filter((r) => !(r.key === NAMESPACE_NAME_LABEL && r.op === 'Exists'));
   if (nsConj.some((r) => r.key === NAMESPACE_NAME_LABEL && r.op === 'DoesNotExist')) return null;
   return { namespaces: nsFinal, pods: podConj, usesServiceAccount };
-}
-
-function holds(r: Requirement, value: string): boolean {
-  switch (r.op) {
-    case 'In':
-      return r.values.includes(value);
-    case 'NotIn':
-      return !r.values.includes(value);
-    case 'Exists':
-      return true;
-    case 'DoesNotExist':
-      return false;
-    case 'Contains':
-      return value.includes(r.values[0] ?? '');
-    case 'NotContains':
-      return !value.includes(r.values[0] ?? '');
-    case 'StartsWith':
-      return value.startsWith(r.values[0] ?? '');
-    case 'NotStartsWith':
-      return !value.startsWith(r.values[0] ?? '');
-    case 'EndsWith':
-      return value.endsWith(r.values[0] ?? '');
-    case 'NotEndsWith':
-      return !value.endsWith(r.values[0] ?? '');
-  }
-}
-
-export function namespaceIs(ns: string): Requirement {
-  return requirement(NAMESPACE_NAME_LABEL, 'In', [ns]);
 }

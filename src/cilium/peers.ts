@@ -3,7 +3,7 @@
  * CIDRs and CIDR groups.
  */
 import { isPlainObject } from '../io/documents.js';
-import { simplifyConj } from '../model/labels.js';
+import { matchesConj, simplifyConj } from '../model/labels.js';
 import { cidrContains } from '../model/blocks.js';
 import { formatCidr, parseCidr } from '../model/cidr.js';
 import { NAMESPACE_NAME_LABEL, type CidrBlock, type Opaque, type Peer } from '../model/policy.js';
@@ -131,13 +131,7 @@ export function cidrRulePeers(entry: unknown, path: JsonPath, ctx: PeerContext, 
   } else if (isPlainObject(entry.cidrGroupSelector)) {
     const reqs = parseEndpointSelector(entry.cidrGroupSelector) ?? [];
     groups = [...ctx.cidrGroups.values()].filter((g) =>
-      reqs.every((r) => {
-        const v = g.labels[r.key];
-        if (r.op === 'In') return v !== undefined && r.values.includes(v);
-        if (r.op === 'NotIn') return v === undefined || !r.values.includes(v);
-        if (r.op === 'Exists') return v !== undefined;
-        return v === undefined;
-      }),
+      matchesConj(reqs, g.labels),
     );
     notes.push({ code: 'cilium/cidr-group', path: [...path, 'cidrGroupSelector'], message: `cidrGroupSelector matches ${groups.length} CiliumCIDRGroup(s) of the input; groups not in the input are not covered` });
   }

@@ -4,6 +4,7 @@
  */
 import { isPlainObject } from '../io/documents.js';
 import { parseCidr, isStrictSubset } from '../model/cidr.js';
+import { isValidLabelKey, isValidLabelValue } from '../model/labels.js';
 import type { JsonPath } from '../report/finding.js';
 import { parseEndpointSelector } from './labels.js';
 import { EXTENDED_PROTOCOLS, parsePortProtocol } from './ports.js';
@@ -17,9 +18,6 @@ export const ENTITIES = new Set(['all', 'world', 'cluster', 'cluster-mesh', 'hos
 
 const INGRESS_L3 = ['fromEndpoints', 'fromCIDR', 'fromCIDRSet', 'fromEntities', 'fromNodes', 'fromGroups'];
 const EGRESS_L3 = ['toEndpoints', 'toCIDR', 'toCIDRSet', 'toEntities', 'toServices', 'toGroups', 'toNodes', 'toFQDNs'];
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 export function sanitizeRule(rule: unknown, path: JsonPath, clusterwide: boolean): SanitizeError[] {
   const errors: SanitizeError[] = [];
@@ -61,14 +59,14 @@ function checkSelector(sel: unknown, path: JsonPath, err: (p: JsonPath, m: strin
       if (op !== 'In' && op !== 'NotIn' && op !== 'Exists' && op !== 'DoesNotExist') err([...p, 'operator'], `${JSON.stringify(op)} is not a valid selector operator`);
       else if ((op === 'In' || op === 'NotIn') && values.length === 0) err([...p, 'values'], 'values must be specified when operator is In or NotIn');
       else if ((op === 'Exists' || op === 'DoesNotExist') && values.length > 0) err([...p, 'values'], 'values may not be specified when operator is Exists or DoesNotExist');
-      for (const v of values) if (typeof v !== 'string' || !LABEL_VALUE.test(v) || v.length > 63) err([...p, 'values'], `invalid label value ${JSON.stringify(v)}`);
+      for (const v of values) if (typeof v !== 'string' || !isValidLabelValue(v)) err([...p, 'values'], `invalid label value ${JSON.stringify(v)}`);
       if (typeof e.key === 'string') keys.push(e.key);
     });
   }
   if (isPlainObject(sel.matchLabels)) {
     for (const [k, v] of Object.entries(sel.matchLabels)) {
       const s = typeof v === 'string' ? v : String(v);
-      if (!LABEL_VALUE.test(s) || s.length > 63) err([...path, 'matchLabels', k], `invalid label value ${JSON.stringify(v)}`);
+      if (!isValidLabelValue(s)) err([...path, 'matchLabels', k], `invalid label value ${JSON.stringify(v)}`);
     }
   }
   for (const k of keys) if (!validKey(k)) err(path, `invalid label key ${JSON.stringify(k)}`);
@@ -80,11 +78,7 @@ function validKey(raw: string): boolean {
   if (parts.length > 2) return false;
   const key = parts[parts.length - 1]!;
   if (parts.length === 2 && parts[0] === 'reserved') return key.length > 0;
-  const slash = key.split('/');
-  if (slash.length > 2) return false;
-  const name = slash[slash.length - 1]!;
-  if (slash.length === 2 && (slash[0] === '' || !DNS_SUBDOMAIN.test(slash[0]!) || slash[0]!.length > 253)) return false;
-  return name.length <= 63 && LABEL_NAME.test(name);
+  return isValidLabelKey(key);
 }
 
 function checkEntry(entry: unknown, path: JsonPath, ingress: boolean, deny: boolean, err: (p: JsonPath, m: string) => void): void {

@@ -1,6 +1,5 @@
 /** `netpol-migrate convert [paths..]`: translate and write native NetworkPolicies. */
 import { extname } from 'node:path';
-import { stringify } from 'yaml';
 import type { Argv } from 'yargs';
 import { assertNotInput, policyYaml, writeAtomic, writeOutDir, WriteError } from '../../io/write.js';
 import { runPipeline } from '../../pipeline/run.js';
@@ -81,4 +80,3 @@ function formatFromExtension(file: string): ReportFormat {
   throw new UsageError(`cannot tell the report format from "${file}": use --report-format text|json|markdown`);
 }
 
-export { stringify };
