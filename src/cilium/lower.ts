@@ -113,7 +113,7 @@ function lowerPart(obj: SourceObject, rule: Record<string, unknown>, path: JsonP
     }
     // cilium §2.4: a missing flag defaults to "entries exist" (enable-non-default-deny-policies=true).
     const isolates = flag !== false;
-    if (!isolates) notes.add('cilium/default-deny-disabled', [...path, 'enableDefaultDeny', direction], `enableDefaultDeny.${direction}: false adds allows without isolating; native policies always isolate, so the output isolates these pods (narrower unless another policy already isolates them)`);
+    // Whether this can be carried exactly is the translator's call (compile/compile.ts): the note comes from there.
     const rules: ModelRule[] = [];
     const peerNotes: PeerNote[] = [];
     allows.forEach((e, i) => rules.push(...lowerEntry(e, [...path, allowKey, i], direction, 'allow', peerCtx, peerNotes, notes)));

@@ -4,6 +4,9 @@ export interface TranslateOptions {
   defaultNamespace: string;
   /** Namespaces that exist in the cluster, for cluster-wide policies (`--namespaces`). */
   namespaces?: string[];
+  /** Labels of the cluster's namespaces (`--cluster-state`): cluster-wide policies that select namespaces by label
+   * fan out exactly, and the verifier considers only these namespaces. */
+  namespaceLabels?: Record<string, Record<string, string>>;
   /** `drop` (default, fail-closed) or `widen` (keep the L3/L4 part of L7/DNS/ICMP rules). */
   onUnsupported: 'drop' | 'widen';
   /** Address ranges of pods, nodes and Services (`--cluster-cidr`); lets `world` and Cilium CIDRs be exact. */

@@ -14,6 +14,7 @@ import type { ModelPolicy } from '../model/policy.js';
 import { lowerNativePolicy } from '../native/lower.js';
 import { validateNetworkPolicy } from '../native/validate.js';
 import { normalizeFindings, type Finding } from '../report/finding.js';
+import { compileOrdered } from '../translate/compile/compile.js';
 import { analyzeOrdering } from '../translate/ordering.js';
 import { translatePolicy } from '../translate/translate.js';
 import { vpcCniChecks } from '../translate/vpc-cni.js';
@@ -127,10 +128,11 @@ export function runPipeline(files: InputFile[], options: TranslateOptions, preFi
 
   const allModels = entries.flatMap((e) => e.models);
   const ordering = analyzeOrdering(allModels);
+  const compiled = compileOrdered(allModels, ordering, options);
   const specsBySource = new Map<Entry, ReturnType<typeof translatePolicy>[]>();
   for (const e of entries) {
     if (e.cls !== 'calico-policy' && e.cls !== 'cilium-policy') continue;
-    const translations = e.models.map((m) => translatePolicy(m, ordering, options));
+    const translations = e.models.map((m) => translatePolicy(m, ordering, options, compiled.get(m)));
     for (const t of translations) for (const d of t.decisions) e.notes.add(d.code, d.path, d.message, d.opts);
     if (translations.length > 0 && translations.every((t) => t.skipped)) e.status = 'skipped';
     specsBySource.set(e, translations);
@@ -148,6 +150,15 @@ export function runPipeline(files: InputFile[], options: TranslateOptions, preFi
     policyEntries.map((e, i) => ({ index: i, entry: e.obj, cni: sources[i]!.cni, specs: specsBySource.get(e) ?? [], native: e.cls === 'native-policy' && options.includeNative && usable(e) })),
     sources,
   );
+  policyEntries.forEach((e, i) => {
+    if (!e.models.some((m) => compiled.has(m))) return;
+    const own = outputs.filter((o) => o.source === i).map((o) => o.policy.spec);
+    const size = JSON.stringify(own).length;
+    const input = JSON.stringify(isPlainObject(e.obj.value.spec) ? e.obj.value.spec : e.obj.value).length;
+    if (size > 3 * input) {
+      sources[i]!.findings.push(findingAt(e.obj, [], 'output/compiled-size', 'info', `the compiled output (${own.length} ${own.length === 1 ? 'policy' : 'policies'}) is ${Math.round(size / input)} times the size of the source: native rules cannot subtract, so each Deny splits the peers, ports and pods of the allows after it into the parts that remain`, 'none'));
+    }
+  });
   for (const f of vpcCniChecks(outputs.map((o) => o.policy))) {
     const o = outputs[f.output]!;
     const e = policyEntries[o.source]!;
@@ -158,6 +169,7 @@ export function runPipeline(files: InputFile[], options: TranslateOptions, preFi
     models: policyEntries.map((e) => e.models),
     objects: policyEntries.map((e) => e.obj),
     assumedExternal: [...specsBySource.values()].flat().flatMap((t) => t.assumedExternal),
+    compiled: new Set(policyEntries.map((e, i) => (e.models.some((m) => compiled.has(m)) ? i : -1)).filter((i) => i >= 0)),
   };
   internalsOf.set(result, internals);
   if (options.verify) verifyTranslation(result, internals, options);

@@ -157,7 +157,7 @@ function worldPeers(peer: Peer, ctx: RuleContext): NetworkPolicyPeerJson[] {
 }
 
 /** RFC 1918, shared address space (RFC 6598) and IPv6 unique-local / link-local: where cluster addresses usually are. */
-const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.0.0/16', 'fc00::/7', 'fe80::/10'];
+export const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.0.0/16', 'fc00::/7', 'fe80::/10'];
 
 function ipBlockPeer(cidr: string, except: string[]): NetworkPolicyPeerJson {
   return except.length > 0 ? { ipBlock: { cidr, except: [...except] } } : { ipBlock: { cidr } };

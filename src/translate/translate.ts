@@ -10,6 +10,7 @@ import type { JsonPath } from '../report/finding.js';
 import type { NetworkPolicyJson } from '../native/types.js';
 import type { Decision } from './decisions.js';
 import { namespacesOf } from './fanout.js';
+import type { CompiledPolicy } from './compile/compile.js';
 import type { OrderingResult } from './ordering.js';
 import { translateRule, type NativeRule, type RuleContext } from './rules.js';
 import { toLabelSelector } from './selectors.js';
@@ -30,7 +31,7 @@ export interface PolicyTranslation {
   skipped: boolean;
 }
 
-export function translatePolicy(model: ModelPolicy, ordering: OrderingResult, options: TranslateOptions): PolicyTranslation {
+export function translatePolicy(model: ModelPolicy, ordering: OrderingResult, options: TranslateOptions, compiled?: CompiledPolicy): PolicyTranslation {
   const decisions: Decision[] = [];
   const out: PolicyTranslation = { specs: [], decisions, skipped: false, assumedExternal: [] };
   if (model.subject.opaque.length > 0) {
@@ -43,7 +44,7 @@ export function translatePolicy(model: ModelPolicy, ordering: OrderingResult, op
   const fanoutCode = model.cni === 'cilium' ? 'cilium/clusterwide-needs-namespaces' : 'calico/global-needs-namespaces';
   const targets: Array<{ namespace: string; term: number }> = [];
   for (const [i, term] of model.subject.terms.entries()) {
-    const nss = namespacesOf(term.namespaces, model.namespace, options.namespaces);
+    const nss = namespacesOf(term.namespaces, model.namespace, options);
     if (nss === 'unknown') {
       const why = model.namespace === null ? 'the namespaces it applies to are not known: pass --namespaces with the cluster\'s namespaces' : 'it selects pods by namespace labels the tool does not know';
       decisions.push({ code: model.namespace === null ? fanoutCode : model.cni === 'cilium' ? 'cilium/clusterwide-needs-namespaces' : 'calico/global-needs-namespaces', path: model.subject.path, message: `${why}; the policy is not converted, so the pods it isolates lose that isolation`, opts: { dropped: model.partPath.length ? model.partPath : [] } });
@@ -57,6 +58,24 @@ export function translatePolicy(model: ModelPolicy, ordering: OrderingResult, op
   }
   if (model.subject.terms.some((t) => t.pods.some((r) => r.key === 'statefulset.kubernetes.io/pod-name' || r.key === 'apps.kubernetes.io/pod-index'))) {
     decisions.push({ code: 'vpc-cni/pod-name-prefix', path: model.subject.path, message: 'the subject picks single replicas by name; the VPC CNI engine shares one set of policies between pods whose names differ only after the last "-" on the same node, so other replicas may get this policy too' });
+  }
+  const noDefaultDeny = model.cni === 'cilium' ? DIRECTIONS.filter((d) => model[d] !== undefined && !model[d]!.isolates) : [];
+  for (const d of noDefaultDeny) {
+    const path = [...model[d]!.path.slice(0, -1), 'enableDefaultDeny', d];
+    if (compiled) decisions.push({ code: 'cilium/default-deny-disabled', path, message: `enableDefaultDeny.${d}: false adds allows without isolating; compiled from the allowed set: the output isolates these pods and allows everything no other policy of theirs restricts`, opts: { severity: 'info', effect: 'none' } });
+    else decisions.push({ code: 'cilium/default-deny-disabled', path, message: `enableDefaultDeny.${d}: false adds allows without isolating; native policies always isolate, so the output isolates these pods (narrower unless another policy already isolates them)` });
+  }
+  if (compiled) {
+    // Ordered policies compiled from their allowed set (compile/compile.ts) replace the rule-by-rule path.
+    out.specs.push(...compiled.specs);
+    decisions.push(...compiled.decisions);
+    out.assumedExternal.push(...compiled.assumedExternal);
+    if (model.cni === 'cilium') {
+      for (const rule of model.ingress?.rules ?? []) {
+        if (rule.action === 'deny' && deniesHost(rule)) decisions.push({ code: 'cilium/deny-host', path: rule.path, message: 'this deny also matches traffic from the pod\'s own node, which native engines always admit (the VPC CNI engine allows the node IP in every policy)' });
+      }
+    }
+    return out;
   }
   if (model.cni === 'calico' && model.tierDefaultPass) {
     decisions.push({ code: 'calico/tier-pass', path: model.subject.path, message: `tier "${model.calicoOrder?.tier}" passes unmatched traffic on to later tiers, but a native policy isolates its pods: traffic no later policy would have denied is denied` });
