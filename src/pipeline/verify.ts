@@ -11,7 +11,8 @@ import type { ModelPolicy } from '../model/policy.js';
 import { lowerNativePolicy } from '../native/lower.js';
 import type { NetworkPolicyJson } from '../native/types.js';
 import { normalizeFindings, type Finding } from '../report/finding.js';
-import { compareAllowed, type VerifyOptions, type VerifyResult } from '../verify/index.js';
+import { verifyCompiledSources } from './verify-compiled.js';
+import { compareAllowed, evaluateConnectionDetailed, type VerifyOptions, type VerifyResult, type Witness } from '../verify/index.js';
 import type { PipelineResult, SourceReport, Verdict, Witnesses } from './types.js';
 
 /** What the pipeline knows about each source beyond the report: what verification needs. */
@@ -21,6 +22,8 @@ export interface PipelineInternals {
   objects: SourceObject[];
   /** Blocks the translator emitted on the assumption that they hold no cluster address. */
   assumedExternal: string[];
+  /** Sources compiled from the ordered set (their output depends on the other policies of their family). */
+  compiled: Set<number>;
 }
 
 /** Kept beside results rather than in them: not part of any report. */
@@ -61,10 +64,12 @@ function verifyOptions(options: TranslateOptions, assumedExternal: string[], max
  * ordering pass reports it, and the whole-set comparison includes them.) Each result is handed to `use` and
  * dropped: witnesses carry whole example clusters.
  */
-function verifySources(models: ModelPolicy[][], after: (i: number) => ModelPolicy[], opts: VerifyOptions, use: (i: number, r: VerifyResult) => void): void {
+function verifySources(models: ModelPolicy[][], after: (i: number) => ModelPolicy[], opts: VerifyOptions, use: (i: number, r: VerifyResult) => void, precomputed?: Map<number, VerifyResult>): void {
   models.forEach((list, i) => {
     if (list.length === 0 || list.every((m) => m.cni === 'native')) return;
-    use(i, compareAllowed(list, after(i), { ...opts, timeLimitMs: Math.min(PER_SOURCE_MS, opts.timeLimitMs ?? PER_SOURCE_MS) }));
+    const done = precomputed?.get(i);
+    if (done) use(i, done);
+    else use(i, compareAllowed(list, after(i), { ...opts, timeLimitMs: Math.min(PER_SOURCE_MS, opts.timeLimitMs ?? PER_SOURCE_MS) }));
   });
 }
 
@@ -88,24 +93,64 @@ export function verifyTranslation(result: PipelineResult, internals: PipelineInt
   const opts = verifyOptions(options, internals.assumedExternal, 3);
   const outputsOf = (i: number) => result.outputs.filter((o) => o.source === i).map((o) => o.policy);
   const rejected = new Set<number>();
-  verifySources(internals.models, (i) => outputsOf(i).map(lowerOutput), opts, (i, r) => {
+  const lowered = new Map<number, ModelPolicy[]>();
+  const loweredOf = (i: number) => {
+    let v = lowered.get(i);
+    if (!v) lowered.set(i, (v = outputsOf(i).map(lowerOutput)));
+    return v;
+  };
+  const natives = internals.models.flat().filter((m) => m.cni === 'native');
+  const compiledResults = verifyCompiledSources(
+    { models: internals.models, compiled: internals.compiled, outputsOf: loweredOf, outputNamespaces: (i) => [...new Set([...outputsOf(i).map((p) => p.metadata.namespace), ...internals.models[i]!.flatMap((m) => (m.namespace === null ? [] : [m.namespace]))])] },
+    opts,
+  );
+  const inContext = (i: number) => {
+    if (!internals.compiled.has(i)) return undefined;
+    const cni = internals.models[i]![0]!.cni;
+    const members = internals.models.map((m, j) => (m.some((p) => p.cni === cni) ? j : -1)).filter((j) => j >= 0);
+    return { after: [...members.flatMap(loweredOf), ...natives] };
+  };
+  verifySources(internals.models, loweredOf, opts, (i, r) => {
     const s = result.sources[i]!;
+    const ctx = inContext(i);
+    if (ctx) {
+      // In context, a difference at this source's pods may come from another policy: a native one an earlier
+      // Calico Deny used to overrule, a Cilium deny of the node (both reported on that policy). Only what this
+      // source's own rules let through is its own: with its rules removed (its pods still isolated), the rest of
+      // the output must deny it.
+      const others = [...ctx.after.filter((m) => !loweredOf(i).includes(m)), ...loweredOf(i).map(withoutRules)];
+      const own = (w: Witness) => evaluateConnectionDetailed(others, w.cluster, w.connection, 'native').verdict !== 'allow';
+      r = { ...r, wider: r.wider.filter(own), unknown: r.unknown.filter((u) => !(u.witness.after === 'allow' && u.witness.before !== 'allow') || own(u.witness)) };
+      r.verdict = verdictOfResult(r);
+    }
     s.witnesses = witnessTexts(r);
     s.verdict = r.verdict;
     // The translator must never widen without saying so (issue #4): that is a bug, and the policy is not written.
     // Allowing a connection whose original verdict is unknown (an L7 or ICMP part decided it) may widen too.
     const maybeWider = r.unknown.find((u) => u.witness.after === 'allow' && u.witness.before !== 'allow');
-    if ((r.verdict === 'wider' || r.verdict === 'narrower+wider' || maybeWider) && s.outputs.length > 0 && !announcesWidening(s.findings)) {
+    if ((r.wider.length > 0 || maybeWider) && s.outputs.length > 0 && !announcesWidening(s.findings)) {
       const text = r.wider[0]?.text ?? maybeWider?.witness.text ?? 'no witness';
       s.findings.push(findingAt(internals.objects[i]!, [], 'output/verifier-wider', 'error', `internal error: the verifier found the translation wider than the original (${text}); it is not written, so its pods lose this policy`, 'wider', []));
       rejected.add(i);
       s.outputs = [];
     }
-  });
+  }, compiledResults);
   if (rejected.size > 0) result.outputs = result.outputs.filter((o) => !rejected.has(o.source));
   const afterOf = (cni: 'calico' | 'cilium') => internals.models.flatMap((m, i) => (m.some((p) => p.cni === cni) ? outputsOf(i).map(lowerOutput) : []));
   const whole = verifyWhole(internals.models, afterOf, verifyOptions(options, internals.assumedExternal, 10));
   if (whole) result.wholeSet = whole;
+}
+
+/** The same native policy with its rules removed: it only isolates its pods. */
+function withoutRules(m: ModelPolicy): ModelPolicy {
+  return { ...m, ...(m.ingress ? { ingress: { ...m.ingress, rules: [] } } : {}), ...(m.egress ? { egress: { ...m.egress, rules: [] } } : {}) };
+}
+
+function verdictOfResult(r: VerifyResult): VerifyResult['verdict'] {
+  if (r.narrower.length && r.wider.length) return 'narrower+wider';
+  if (r.narrower.length) return 'narrower';
+  if (r.wider.length) return 'wider';
+  return r.unknown.length || r.incomplete ? 'unknown' : 'exact';
 }
 
 /** The annotation that names an output's source (written by `convert`). */

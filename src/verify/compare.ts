@@ -14,6 +14,7 @@ import type { Allowed } from './allowed.js';
 import type { Mode } from './common.js';
 import { VerifyTimeout, type Box, type Space } from './space.js';
 import { Analysis, Cells, expand, makeSpace, mentionedNamespaces, type SpaceOptions } from './symbolic.js';
+import { subjectNames, subjectRegion } from './regions.js';
 import { realize, type RealizedConnection, type WitnessEndpoint } from './witness.js';
 export type { WitnessEndpoint };
 
@@ -24,6 +25,13 @@ export interface VerifyOptions extends SpaceOptions {
   maxWitnesses?: number;
   /** Work allowed for the witness search (box intersections); default 5 000 000. */
   searchBudget?: number;
+  /**
+   * Only differences at the pods these policies select count (the subject of the differing direction): the verdict
+   * of one policy inside a whole set, when its output depends on the others (compiled ordered policies).
+   */
+  focus?: readonly ModelPolicy[];
+  /** Only differences at pods of these namespaces count. */
+  focusNamespaces?: readonly string[];
 }
 
 export interface Witness {
@@ -158,25 +166,33 @@ function compareIn(space: Space, before: readonly ModelPolicy[], after: readonly
     return false;
   };
 
+  const focus = options.focus?.map((p) => subjectRegion(space, p));
+  const focusBoxes = focus?.flatMap((r) => r.U);
+  const names = focus?.map(subjectNames);
+  let focusNames = names && names.every((n) => n !== null) ? new Set(names.flatMap((n) => n!)) : null;
+  if (options.focusNamespaces) focusNames = new Set([...options.focusNamespaces].filter((n) => !focusNames || focusNames.has(n)));
+  const clip = (xs: Box[]): Box[] => (focusBoxes ? space.and(xs, focusBoxes) : xs);
   for (const direction of ['ingress', 'egress'] as const) {
     for (let ci = 0; ci < cells.list.length; ci++) {
+      const cellName = cells.list[ci]!.name;
+      if (focusNames && (cellName === null || !focusNames.has(cellName))) continue;
       for (const g of an.groups(direction, ci)) {
         const [b, a] = g.sides as [Allowed, Allowed];
         if (result.narrower.length < max) {
-          for (const x of expand(g, space.minus(b.L, a.U))) {
+          for (const x of clip(expand(g, space.minus(b.L, a.U)))) {
             if (result.narrower.length >= max) break;
             search('narrower', direction, x, 0, false);
           }
         }
         if (result.wider.length < max) {
-          for (const x of expand(g, space.minus(a.L, b.U))) {
+          for (const x of clip(expand(g, space.minus(a.L, b.U)))) {
             if (result.wider.length >= max) break;
             search('wider', direction, x, 1, false);
           }
         }
         for (const [side, al, on] of [[0, b, 'before'], [1, a, 'after']] as const) {
           if (al.exact || result.unknown.length >= max) continue;
-          for (const x of expand(g, space.minus(al.U, al.L))) {
+          for (const x of clip(expand(g, space.minus(al.U, al.L)))) {
             if (result.unknown.length >= max || ++unknownAttempts > 20 * max) break;
             if (!search('unknown', direction, x, side, false, on)) search('unknown', direction, x, side, true, on);
           }

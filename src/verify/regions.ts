@@ -161,7 +161,7 @@ export function ruleRegion(space: Space, rule: ModelRule, direction: Direction):
 }
 
 /** Namespace names a subject is limited to (null: possibly any). */
-function subjectNames(subject: Tri): string[] | null {
+export function subjectNames(subject: Tri): string[] | null {
   const names = new Set<string>();
   for (const b of subject.U) {
     if (b.a.k !== 'pod') return null;
