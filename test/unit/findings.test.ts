@@ -81,8 +81,8 @@ describe('findings', () => {
     expectFinding(c, { code: 'output/name' });
   });
 
-  it('calico/tier-pass: a Pass tier does not isolate in Calico; the native output does and says so', () => {
-    const c = convert(yaml`
+  it('calico/tier-pass: a Pass tier does not isolate in Calico; compiled, its pods keep what passes on', () => {
+    const tier = yaml`
       apiVersion: projectcalico.org/v3
       kind: Tier
       metadata: {name: platform}
@@ -96,9 +96,27 @@ describe('findings', () => {
         selector: app == 'web'
         types: [Ingress]
         ingress: [{action: Allow, source: {namespaceSelector: "kubernetes.io/metadata.name == 'monitoring'"}}]
-    `);
+    `;
+    const c = convert(tier);
     expect(onlyPolicyOf(c, 'platform.monitoring').spec.policyTypes).to.deep.equal(['Ingress']);
-    expectFinding(c, { code: 'calico/tier-pass', effect: 'narrower' });
+    expectFinding(c, { code: 'output/compiled', source: 'platform.monitoring' });
+    expect(nativeAllows(c.policies, 'ingress', pod('prod', { app: 'web' }), pod('dev', {}))).to.equal(true);
+    expect(source(c, 'platform.monitoring').verdict).to.equal('exact');
+
+    // A policy of a tier with no Tier object in the same namespace: the order is unknown, nothing is compiled and
+    // the rule-by-rule translation isolates the pods, fail-closed and reported.
+    const unknown = convert(`${tier}---\n${yaml`
+      apiVersion: projectcalico.org/v3
+      kind: NetworkPolicy
+      metadata: {name: other.deny, namespace: prod}
+      spec:
+        tier: other
+        selector: app == 'db'
+        types: [Ingress]
+        ingress: [{action: Deny}]
+    `}`);
+    expectFinding(unknown, { code: 'calico/tier-pass', effect: 'narrower', source: 'platform.monitoring' });
+    expectNoFinding(unknown, { code: 'output/compiled' });
   });
 
   it('calico/complex-selector: a peer selector over 64 terms is dropped fail-closed', () => {

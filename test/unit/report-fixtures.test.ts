@@ -21,7 +21,8 @@ spec:
     - action: Allow
       source:
         selector: app == 'web'
-    - action: Deny
+    - action: Allow
+      protocol: ICMP
       source:
         selector: app == 'bad'
     - action: Allow
@@ -139,7 +140,7 @@ describe('report test fixtures', () => {
   it('produce one source per policy, a dropped Calico rule, an L7 Cilium finding and YAML errors', () => {
     const r = runAll();
     expect(r.sources.map((s) => s.ref.name)).to.deep.equal(['deny-and-log', 'l7', 'isolate', 'native']);
-    expect(sourceNamed(r, 'deny-and-log').findings.map((f) => f.code)).to.include.members(['calico/action-log', 'calico/action-deny']);
+    expect(sourceNamed(r, 'deny-and-log').findings.map((f) => f.code)).to.include.members(['calico/action-log', 'calico/protocol-not-native']);
     expect(sourceNamed(r, 'l7').findings.map((f) => f.code)).to.include('cilium/l7');
     expect(sourceNamed(r, 'l7').pointer).to.equal('/items/0');
     expect(sourceNamed(r, 'isolate').findings.map((f) => f.code)).to.include('cilium/empty-rule');

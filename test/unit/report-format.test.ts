@@ -61,8 +61,8 @@ describe('JSON report', () => {
     const calico = report.sources.find((s) => s.name === 'deny-and-log')!;
     expect(calico).to.include({ namespace: 'shop', file: 'policies/calico.yaml', line: 1, column: 1 });
     expect(calico.outputs).to.deep.equal(['shop/deny-and-log']);
-    expect(calico.findings.find((f) => f.code === 'calico/action-deny')?.dropped).to.equal('/spec/ingress/2');
-    expect(calico.diff).to.contain('-    - action: Deny');
+    expect(calico.findings.find((f) => f.code === 'calico/protocol-not-native')?.dropped).to.equal('/spec/ingress/2');
+    expect(calico.diff).to.contain('-      protocol: ICMP');
     expect(report.sources.find((s) => s.name === 'native')!.diff).to.equal('');
     expect(report.sources.find((s) => s.name === 'l7')).to.include({ line: 4, column: 5 });
     expect(report.fileFindings.map((f) => f.code)).to.include('input/yaml-syntax');
@@ -88,7 +88,7 @@ describe('text report', () => {
 
   it('writes a header per source and its findings in the compiler style', () => {
     const lines = text().split('\n');
-    expect(lines).to.include('policies/calico.yaml:1:1: NetworkPolicy shop/deny-and-log — partial, narrower -> shop/deny-and-log');
+    expect(lines).to.include('policies/calico.yaml:1:1: NetworkPolicy shop/deny-and-log — partial, unknown -> shop/deny-and-log');
     expect(lines).to.include('policies/native.yaml:1:1: NetworkPolicy shop/native — converted, exact -> no output');
     expect(lines.some((l) => l.startsWith('policies/cilium.yaml:4:5: CiliumNetworkPolicy shop/l7 — partial, unknown -> shop/l7'))).to.equal(true);
     expect(lines).to.include('  policies/calico.yaml:10:7: info calico/action-log Log never decides traffic; dropped');
@@ -100,7 +100,7 @@ describe('text report', () => {
   it('indents the retained diff under its source when asked', () => {
     const lines = text().split('\n');
     expect(lines).to.include('    --- policies/calico.yaml (original)');
-    expect(lines).to.include('    -    - action: Deny');
+    expect(lines).to.include('    -      protocol: ICMP');
     expect(formatReport(runAll(), 'text', { ...OPTS, diff: false })).not.to.contain('(original)');
   });
 
@@ -123,7 +123,7 @@ describe('text report', () => {
     expect(text()).not.to.contain(ESC);
     const coloured = formatReport(runAll(), 'text', { ...OPTS, color: true });
     expect(coloured).to.contain('\x1b[31merror\x1b[0m input/yaml-syntax');
-    expect(coloured).to.contain('\x1b[33mwarning\x1b[0m calico/action-deny');
+    expect(coloured).to.contain('\x1b[33mwarning\x1b[0m calico/protocol-not-native');
     expect(coloured).to.contain('\x1b[2minfo\x1b[0m calico/action-log');
     expect(coloured.replace(/\x1b\[[0-9;]*m/g, '')).to.equal(text());
   });
@@ -150,7 +150,7 @@ describe('markdown report', () => {
     expect(md).to.contain('### NetworkPolicy shop/deny-and-log');
     expect(md).to.contain('### CiliumNetworkPolicy shop/l7');
     expect(md).to.contain('| Location | Severity | Code | Message |');
-    expect(md).to.contain('| `policies/calico.yaml:14:7` | warning | `calico/action-deny` |');
+    expect(md).to.contain('| `policies/calico.yaml:15:7` | warning | `calico/protocol-not-native` |');
     expect(md).to.contain('```diff\n--- policies/calico.yaml (original)');
     expect(md).to.contain('## File findings');
     expect(md).not.to.contain(ESC);

@@ -83,10 +83,13 @@ describe('retainedView', () => {
     expect(src.original).to.deep.equal(policy());
   });
 
-  it('removes the Calico rules the pipeline drops (Log, Deny and after)', () => {
+  it('removes the Calico rules the pipeline drops (Log, a rule with a protocol native policy lacks)', () => {
     const src = sourceNamed(runAll(), 'deny-and-log');
     const view = retainedView(src) as { spec: { ingress: unknown[] } };
-    expect(view.spec.ingress).to.deep.equal([{ action: 'Allow', source: { selector: "app == 'web'" } }]);
+    expect(view.spec.ingress).to.deep.equal([
+      { action: 'Allow', source: { selector: "app == 'web'" } },
+      { action: 'Allow', source: { selector: "app == 'other'" } },
+    ]);
     expect(src.original).to.deep.equal(parse(CALICO_YAML));
   });
 
@@ -106,9 +109,9 @@ describe('retainedDiff', () => {
     expect(lines[0]).to.equal('--- policies/calico.yaml (original)');
     expect(lines[1]).to.equal('+++ policies/calico.yaml (retained)');
     expect(lines).to.include('-    - action: Log');
-    expect(lines).to.include('-    - action: Deny');
+    expect(lines).to.include('-      protocol: ICMP');
     expect(lines).to.include("-        selector: app == 'bad'");
-    expect(lines).to.include("-        selector: app == 'other'");
+    expect(lines).to.include("         selector: app == 'other'");
     expect(lines).to.include('     - action: Allow');
     expect(lines.filter((l) => l.startsWith('+') && !l.startsWith('+++'))).to.deep.equal([]);
   });

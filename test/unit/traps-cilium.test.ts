@@ -195,15 +195,28 @@ describe('traps: Cilium (cilium-semantics §11)', () => {
       const p = onlyPolicyOf(c, 'deny-only');
       expect(p.spec).to.deep.equal({ podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Ingress'] });
       expect(nativeAllows(c.policies, 'ingress', web, fe), 'naive: deny dropped, nothing isolates').to.equal(false);
-      expectFinding(c, { code: 'cilium/deny', source: 'deny-only' });
+      expectFinding(c, { code: 'output/compiled', source: 'deny-only' });
+      expect(source(c, 'deny-only').verdict).to.equal('exact');
     });
 
-    it('T11: enableDefaultDeny false: allows are emitted (fail-closed isolation) and the narrowing is reported', () => {
+    it('T11: enableDefaultDeny false adds allows without isolating: compiled, the pods stay open to what nothing restricts', () => {
       const c = convert(cnp('non-default-deny', 'enableDefaultDeny: {ingress: false}\ningress:\n- fromEndpoints: [{matchLabels: {app: prometheus}}]'));
-      expect(onlyPolicyOf(c, 'non-default-deny').spec.ingress).to.deep.equal([{ from: [{ podSelector: { matchLabels: { app: 'prometheus' } } }] }]);
-      expect(nativeAllows(c.policies, 'ingress', web, pod('prod', { app: 'prometheus' }))).to.equal(true);
-      expectFinding(c, { code: 'cilium/default-deny-disabled', severity: 'warning', effect: 'narrower', source: 'non-default-deny' });
-      expect(source(c, 'non-default-deny').verdict).to.match(/narrower/);
+      // Alone, the policy leaves its pods open: the output allows everything (naive: only prometheus).
+      expect(onlyPolicyOf(c, 'non-default-deny').spec.ingress).to.deep.equal([{}]);
+      expect(nativeAllows(c.policies, 'ingress', web, pod('prod', { app: 'other' }))).to.equal(true);
+      expectFinding(c, { code: 'cilium/default-deny-disabled', severity: 'info', effect: 'none', source: 'non-default-deny' });
+      expect(source(c, 'non-default-deny').verdict).to.equal('exact');
+
+      // With another policy that isolates the same pods, the allow adds to it.
+      const both = convert(
+        cnp('non-default-deny', 'enableDefaultDeny: {ingress: false}\ningress:\n- fromEndpoints: [{matchLabels: {app: prometheus}}]') +
+          '---\n' +
+          cnp('isolating', 'ingress:\n- fromEndpoints: [{matchLabels: {role: fe}}]'),
+      );
+      expect(nativeAllows(both.policies, 'ingress', web, pod('prod', { app: 'prometheus' }))).to.equal(true);
+      expect(nativeAllows(both.policies, 'ingress', web, fe)).to.equal(true);
+      expect(nativeAllows(both.policies, 'ingress', web, pod('prod', { app: 'other' }))).to.equal(false);
+      expect(both.result.wholeSet?.verdict).to.equal('exact');
     });
 
     it('T12: enableDefaultDeny.ingress: true without ingress entries has no effect', () => {
@@ -709,7 +722,7 @@ describe('traps: Cilium (cilium-semantics §11)', () => {
       expectFinding(c, { code: 'cilium/authentication', effect: 'narrower', source: 'auth' });
     });
 
-    it('T49: deny beats every allow: overlapping allows are dropped, disjoint ones kept, shadowed native reported', () => {
+    it('T49: deny beats every allow: compiled as a subtraction, disjoint allows kept, shadowed native reported', () => {
       const c = convert(
         cnp('deny-cidr', 'ingressDeny:\n- fromCIDR: [198.51.100.7/32]\ningress:\n- fromEntities: [all]') +
           '---\n' +
@@ -729,7 +742,10 @@ describe('traps: Cilium (cilium-semantics §11)', () => {
       const p = onlyPolicyOf(c, 'deny-cidr');
       expect(rulesOf(p, 'ingress').some((r) => isAllowAll(r, 'ingress')), 'naive: the allow-all kept').to.equal(false);
       expect(nativeAllows(c.policies, 'ingress', web, { ip: '198.51.100.7' })).to.equal(false);
-      expectFinding(c, { code: 'cilium/deny', effect: 'narrower', source: 'deny-cidr', pointer: '/spec/ingress/0' });
+      // Compiled: everything but the denied address, which an ipBlock except carries.
+      expect(nativeAllows(c.policies, 'ingress', web, { ip: '8.8.8.8' })).to.equal(true);
+      expect(nativeAllows(c.policies, 'ingress', web, fe)).to.equal(true);
+      expectFinding(c, { code: 'output/compiled', source: 'deny-cidr' });
       // Cilium CIDR/world identities never match pods: a pod deny does not overlap a CIDR allow.
       const api = pod('prod', { app: 'api' });
       expect(nativeAllows(c.policies, 'ingress', api, { ip: '203.0.113.9' })).to.equal(true);
