@@ -3,6 +3,7 @@ import type { Argv } from 'yargs';
 import { parseCidr, formatCidr } from '../model/cidr.js';
 import { DEFAULT_OPTIONS, type TranslateOptions } from '../model/options.js';
 import { DNS_LABEL } from '../pipeline/run.js';
+import { ClusterStateError, readClusterState } from '../io/cluster-state.js';
 import { UsageError } from './usage.js';
 
 export type FailOn = 'error' | 'warning' | 'info' | 'none';
@@ -17,9 +18,11 @@ export interface CommonArgs {
   'cluster-cidr': string[];
   namespaces?: string;
   'include-native': boolean;
+  'include-staged': boolean;
   'stdin-filename': string;
   verify: boolean;
   'verify-time-limit': number;
+  'cluster-state'?: string;
 }
 
 export function withCommonOptions<T>(y: Argv<T>): Argv<T & CommonArgs> {
@@ -32,7 +35,9 @@ export function withCommonOptions<T>(y: Argv<T>): Argv<T & CommonArgs> {
     .option('on-unsupported', { choices: ['drop', 'widen'] as const, default: 'drop' as const, describe: 'L7/DNS/ICMP rules: drop the whole rule (fail-closed) or keep its L3/L4 part (wider)' })
     .option('cluster-cidr', { type: 'string', array: true, default: [] as string[], describe: 'pod, node or Service address range (repeatable); makes Cilium world/CIDR peers exact' })
     .option('namespaces', { type: 'string', describe: 'comma-separated namespaces of the cluster, for cluster-wide policies' })
+    .option('cluster-state', { type: 'string', describe: 'file or directory with the cluster\'s Namespaces (and Pods, Services, Nodes) as printed by kubectl get -o yaml or written by collect: cluster-wide policies fan out by namespace labels, and the verifier considers only these namespaces' })
     .option('include-native', { type: 'boolean', default: false, describe: 'emit the native NetworkPolicies of the input again' })
+    .option('include-staged', { type: 'boolean', default: false, describe: 'evaluate Calico staged policies as if enforced (a preview of applying them)' })
     .option('stdin-filename', { type: 'string', default: '<stdin>', describe: 'name used for standard input in findings' })
     .option('verify', { type: 'boolean', default: true, describe: 'prove every translation with the verifier (--no-verify: report the translator\'s own claims, faster)' })
     .option('verify-time-limit', { type: 'number', default: 20, describe: 'seconds the whole-set comparison may run before its verdict is reported unknown (each policy gets at most 3 s)' }) as unknown as Argv<T & CommonArgs>;
@@ -45,11 +50,24 @@ export function translateOptions(a: CommonArgs): TranslateOptions {
     if (!c) throw new UsageError(`--cluster-cidr ${JSON.stringify(s)} is not a CIDR (e.g. 10.0.0.0/16)`);
     return formatCidr(c.family, c.bits, c.prefix);
   });
-  const opts: TranslateOptions = { ...DEFAULT_OPTIONS, defaultNamespace: a.namespace, onUnsupported: a['on-unsupported'], clusterCidrs, includeNative: a['include-native'], verify: a.verify, verifyTimeLimitMs: Math.max(0.1, a['verify-time-limit']) * 1000 };
+  const opts: TranslateOptions = { ...DEFAULT_OPTIONS, defaultNamespace: a.namespace, onUnsupported: a['on-unsupported'], clusterCidrs, includeNative: a['include-native'], includeStaged: a['include-staged'], verify: a.verify, verifyTimeLimitMs: Math.max(0.1, a['verify-time-limit']) * 1000 };
   if (a.namespaces !== undefined) {
     opts.namespaces = a.namespaces.split(',').map((s) => s.trim()).filter((s) => s !== '');
     const bad = opts.namespaces.find((n) => !DNS_LABEL.test(n));
     if (bad !== undefined) throw new UsageError(`--namespaces: ${JSON.stringify(bad)} is not a valid namespace name`);
+  }
+  const file = a['cluster-state'];
+  if (file !== undefined) {
+    let state;
+    try {
+      state = readClusterState(file);
+    } catch (e) {
+      if (e instanceof ClusterStateError) throw new UsageError(`--cluster-state: ${e.message}`);
+      throw e;
+    }
+    opts.namespaceLabels = state.namespaces;
+    // The namespaces of the cluster are those of the state (and any --namespaces names in addition).
+    opts.namespaces = [...new Set([...(opts.namespaces ?? []), ...Object.keys(state.namespaces)])].sort();
   }
   return opts;
 }

@@ -11,6 +11,8 @@ export interface TranslateOptions {
   onUnsupported: 'drop' | 'widen';
   /** Address ranges of pods, nodes and Services (`--cluster-cidr`); lets `world` and Cilium CIDRs be exact. */
   clusterCidrs: string[];
+  /** Evaluate Calico staged policies as if enforced (`--include-staged`). */
+  includeStaged?: boolean;
   /** Emit native NetworkPolicies of the input again (`--include-native`). */
   includeNative: boolean;
   /** Prove each translation with the verifier (`--no-verify` turns it off). */

@@ -11,6 +11,7 @@ import type { ModelPolicy } from '../model/policy.js';
 import { lowerNativePolicy } from '../native/lower.js';
 import type { NetworkPolicyJson } from '../native/types.js';
 import { normalizeFindings, type Finding } from '../report/finding.js';
+import { resolveNamespaceLabels } from './resolve-namespaces.js';
 import { verifyCompiledSources } from './verify-compiled.js';
 import { compareAllowed, evaluateConnectionDetailed, type VerifyOptions, type VerifyResult, type Witness } from '../verify/index.js';
 import type { PipelineResult, SourceReport, Verdict, Witnesses } from './types.js';
@@ -91,26 +92,28 @@ function verifyWhole(models: ModelPolicy[][], afterOf: (cni: 'calico' | 'cilium'
 /** Verifies the translator's own outputs; rejects (does not write) a translation found wider without notice. */
 export function verifyTranslation(result: PipelineResult, internals: PipelineInternals, options: TranslateOptions): void {
   const opts = verifyOptions(options, internals.assumedExternal, 3);
+  const models = internals.models.map((l) => l.map((m) => resolveNamespaceLabels(m, options.namespaceLabels)));
+  const lowerResolved = (p: NetworkPolicyJson) => resolveNamespaceLabels(lowerOutput(p), options.namespaceLabels);
   const outputsOf = (i: number) => result.outputs.filter((o) => o.source === i).map((o) => o.policy);
   const rejected = new Set<number>();
   const lowered = new Map<number, ModelPolicy[]>();
   const loweredOf = (i: number) => {
     let v = lowered.get(i);
-    if (!v) lowered.set(i, (v = outputsOf(i).map(lowerOutput)));
+    if (!v) lowered.set(i, (v = outputsOf(i).map(lowerResolved)));
     return v;
   };
-  const natives = internals.models.flat().filter((m) => m.cni === 'native');
+  const natives = models.flat().filter((m) => m.cni === 'native');
   const compiledResults = verifyCompiledSources(
-    { models: internals.models, compiled: internals.compiled, outputsOf: loweredOf, outputNamespaces: (i) => [...new Set([...outputsOf(i).map((p) => p.metadata.namespace), ...internals.models[i]!.flatMap((m) => (m.namespace === null ? [] : [m.namespace]))])] },
+    { models: models, compiled: internals.compiled, outputsOf: loweredOf, outputNamespaces: (i) => [...new Set([...outputsOf(i).map((p) => p.metadata.namespace), ...models[i]!.flatMap((m) => (m.namespace === null ? [] : [m.namespace]))])] },
     opts,
   );
   const inContext = (i: number) => {
     if (!internals.compiled.has(i)) return undefined;
-    const cni = internals.models[i]![0]!.cni;
-    const members = internals.models.map((m, j) => (m.some((p) => p.cni === cni) ? j : -1)).filter((j) => j >= 0);
+    const cni = models[i]![0]!.cni;
+    const members = models.map((m, j) => (m.some((p) => p.cni === cni) ? j : -1)).filter((j) => j >= 0);
     return { after: [...members.flatMap(loweredOf), ...natives] };
   };
-  verifySources(internals.models, loweredOf, opts, (i, r) => {
+  verifySources(models, loweredOf, opts, (i, r) => {
     const s = result.sources[i]!;
     const ctx = inContext(i);
     if (ctx) {
@@ -136,8 +139,8 @@ export function verifyTranslation(result: PipelineResult, internals: PipelineInt
     }
   }, compiledResults);
   if (rejected.size > 0) result.outputs = result.outputs.filter((o) => !rejected.has(o.source));
-  const afterOf = (cni: 'calico' | 'cilium') => internals.models.flatMap((m, i) => (m.some((p) => p.cni === cni) ? outputsOf(i).map(lowerOutput) : []));
-  const whole = verifyWhole(internals.models, afterOf, verifyOptions(options, internals.assumedExternal, 10));
+  const afterOf = (cni: 'calico' | 'cilium') => models.flatMap((m, i) => (m.some((p) => p.cni === cni) ? outputsOf(i).map(lowerResolved) : []));
+  const whole = verifyWhole(models, afterOf, verifyOptions(options, internals.assumedExternal, 10));
   if (whole) result.wholeSet = whole;
 }
 
@@ -163,6 +166,8 @@ const SOURCE_ANNOTATION = 'netpol-migrate.io/source';
  */
 export function verifyAgainst(result: PipelineResult, internals: PipelineInternals, against: NetworkPolicyJson[], options: TranslateOptions): void {
   const opts = verifyOptions(options, internals.assumedExternal, 5);
+  const models = internals.models.map((l) => l.map((m) => resolveNamespaceLabels(m, options.namespaceLabels)));
+  const lowerResolved = (p: NetworkPolicyJson) => resolveNamespaceLabels(lowerOutput(p), options.namespaceLabels);
   const bySource = new Map<string, NetworkPolicyJson[]>();
   for (const p of against) {
     const key = p.metadata.annotations?.[SOURCE_ANNOTATION];
@@ -174,15 +179,15 @@ export function verifyAgainst(result: PipelineResult, internals: PipelineInterna
     // Nothing of the translator's own output is written or compared in this mode.
     s.outputs = [];
     if (bySource.has(keyOf(s))) matched.add(i);
-    else if (internals.models[i]!.some((m) => m.cni !== 'native')) {
+    else if (models[i]!.some((m) => m.cni !== 'native')) {
       s.verdict = 'unknown';
       s.witnesses = { narrower: [], wider: [], unknown: [] };
       s.findings.push(findingAt(internals.objects[i]!, [], 'output/against-unmatched', 'info', 'no policy of --against names this source (annotation netpol-migrate.io/source): only the whole-set verdict covers it', 'none'));
     }
   });
   verifySources(
-    internals.models.map((m, i) => (matched.has(i) ? m : [])),
-    (i) => (bySource.get(keyOf(result.sources[i]!)) ?? []).map(lowerOutput),
+    models.map((m, i) => (matched.has(i) ? m : [])),
+    (i) => (bySource.get(keyOf(result.sources[i]!)) ?? []).map(lowerResolved),
     opts,
     (i, r) => {
       const s = result.sources[i]!;
@@ -195,9 +200,9 @@ export function verifyAgainst(result: PipelineResult, internals: PipelineInterna
     const src = p.metadata.annotations?.[SOURCE_ANNOTATION] ?? '';
     return src.startsWith('cilium.io/') ? 'cilium' : src.includes('projectcalico.org/') ? 'calico' : undefined;
   };
-  const lowered = against.map((p) => ({ family: familyOfPolicy(p), model: lowerOutput(p) }));
+  const lowered = against.map((p) => ({ family: familyOfPolicy(p), model: lowerResolved(p) }));
   const afterOf = (cni: 'calico' | 'cilium') => lowered.filter((x) => x.family === undefined || x.family === cni).map((x) => x.model);
-  const whole = verifyWhole(internals.models, afterOf, { ...opts, maxWitnesses: 20 });
+  const whole = verifyWhole(models, afterOf, { ...opts, maxWitnesses: 20 });
   if (whole) result.wholeSet = whole;
   result.outputs = [];
 }

@@ -1,0 +1,62 @@
+/**
+ * A cluster inventory (`--cluster-state`): Namespaces (with their labels) and optionally Pods, Services and Nodes, as
+ * printed by `kubectl get -o yaml` (Lists, multi-document YAML or JSON; one file or a directory), or as written by
+ * `netpol-migrate collect`. Objects of other kinds (the policies `collect` also writes) are ignored here.
+ */
+import { isPlainObject, parseFile } from './documents.js';
+import { readInputs } from './read.js';
+
+export interface ClusterState {
+  /** Namespace name → its labels (with `kubernetes.io/metadata.name`, which the API server always sets). */
+  namespaces: Record<string, Record<string, string>>;
+  pods: number;
+  services: number;
+  nodes: number;
+}
+
+/** Where reading went wrong, with file:line:col (the caller stops with a usage error). */
+export class ClusterStateError extends Error {}
+
+function stringMap(v: unknown): Record<string, string> {
+  if (!isPlainObject(v)) return {};
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, String(x)]));
+}
+
+export function readClusterState(path: string): ClusterState {
+  const read = readInputs([path], { stdinName: '<stdin>', readStdin: () => Buffer.alloc(0) });
+  const problem = read.findings.find((f) => f.severity === 'error');
+  if (problem) throw new ClusterStateError(`${problem.file}:${problem.line}:${problem.column}: ${problem.message}`);
+  const state: ClusterState = { namespaces: {}, pods: 0, services: 0, nodes: 0 };
+  for (const file of read.files) {
+    const parsed = parseFile(file);
+    const bad = parsed.findings.find((f) => f.severity === 'error');
+    if (bad) throw new ClusterStateError(`${bad.file}:${bad.line}:${bad.column}: ${bad.message}`);
+    for (const obj of parsed.objects) {
+      const meta = isPlainObject(obj.value.metadata) ? obj.value.metadata : {};
+      switch (obj.ref.kind) {
+        case 'Namespace': {
+          const name = typeof meta.name === 'string' ? meta.name : '';
+          if (!name) {
+            const p = obj.locate(['metadata']);
+            throw new ClusterStateError(`${obj.file}:${p.line}:${p.column}: a Namespace without metadata.name`);
+          }
+          state.namespaces[name] = { ...stringMap(meta.labels), 'kubernetes.io/metadata.name': name };
+          break;
+        }
+        case 'Pod':
+          state.pods++;
+          break;
+        case 'Service':
+          state.services++;
+          break;
+        case 'Node':
+          state.nodes++;
+          break;
+        default:
+          break;
+      }
+    }
+  }
+  if (Object.keys(state.namespaces).length === 0) throw new ClusterStateError(`${path}: no Namespace objects (write the file with \`netpol-migrate collect\` or \`kubectl get namespaces -o yaml\`)`);
+  return state;
+}
