@@ -20,6 +20,7 @@ import { translatePolicy } from '../translate/translate.js';
 import { vpcCniChecks } from '../translate/vpc-cni.js';
 import { classify, type ObjectClass } from './classify.js';
 import { assignOutputs } from './outputs.js';
+import { applyStaged } from './staged.js';
 import type { PipelineResult, SourceCni, SourceReport, SourceStatus } from './types.js';
 import { finalizeSources, internalsOf, verifyTranslation, type PipelineInternals } from './verify.js';
 
@@ -29,6 +30,7 @@ interface Entry {
   notes: Notes;
   status: SourceStatus | undefined;
   models: ModelPolicy[];
+  emitNative?: boolean;
 }
 
 export function runPipeline(files: InputFile[], options: TranslateOptions, preFindings: Finding[] = []): PipelineResult {
@@ -65,6 +67,7 @@ export function runPipeline(files: InputFile[], options: TranslateOptions, preFi
       }
     }
   }
+  applyStaged(entries, options.includeStaged === true);
   const usable = (e: Entry) => e.status === undefined;
   const networkSets = collectNetworkSets(entries.filter((e) => e.cls === 'calico-set' && usable(e)).map((e) => e.obj), options.defaultNamespace);
   const tiers = new Map<string, TierInfo>();
@@ -93,10 +96,6 @@ export function runPipeline(files: InputFile[], options: TranslateOptions, preFi
         if (r.status !== 'lowered') e.status = r.status;
         break;
       }
-      case 'calico-staged':
-        e.notes.add('calico/staged', ['kind'], `${e.obj.ref.kind} is not enforced (a preview); skipped`, { dropped: [] });
-        e.status = 'skipped';
-        break;
       case 'cilium-policy': {
         const r = lowerCiliumPolicy(e.obj, { cidrGroups, options });
         e.notes.findings.push(...r.notes.findings);
@@ -110,7 +109,8 @@ export function runPipeline(files: InputFile[], options: TranslateOptions, preFi
         if (errors.length > 0) e.status = 'invalid';
         else {
           e.models = [lowerNativePolicy(e.obj, options.defaultNamespace)];
-          e.notes.add('native/passthrough', [], options.includeNative ? 'already native: emitted again (--include-native)' : 'already native: kept in the policy set, not emitted again (use --include-native)');
+          if (e.emitNative) e.notes.add('native/passthrough', [], 'already native (a staged Kubernetes policy): emitted as it is');
+          else e.notes.add('native/passthrough', [], options.includeNative ? 'already native: emitted again (--include-native)' : 'already native: kept in the policy set, not emitted again (use --include-native)');
         }
         break;
       }
@@ -147,7 +147,7 @@ export function runPipeline(files: InputFile[], options: TranslateOptions, preFi
   for (const e of entries) if (!policyEntries.includes(e)) fileFindings.push(...e.notes.findings);
   const sources: SourceReport[] = policyEntries.map((e) => sourceReport(e));
   const outputs = assignOutputs(
-    policyEntries.map((e, i) => ({ index: i, entry: e.obj, cni: sources[i]!.cni, specs: specsBySource.get(e) ?? [], native: e.cls === 'native-policy' && options.includeNative && usable(e) })),
+    policyEntries.map((e, i) => ({ index: i, entry: e.obj, cni: sources[i]!.cni, specs: specsBySource.get(e) ?? [], native: e.cls === 'native-policy' && (options.includeNative || e.emitNative === true) && usable(e) })),
     sources,
   );
   policyEntries.forEach((e, i) => {
@@ -156,7 +156,7 @@ export function runPipeline(files: InputFile[], options: TranslateOptions, preFi
     const size = JSON.stringify(own).length;
     const input = JSON.stringify(isPlainObject(e.obj.value.spec) ? e.obj.value.spec : e.obj.value).length;
     if (size > 3 * input) {
-      sources[i]!.findings.push(findingAt(e.obj, [], 'output/compiled-size', 'info', `the compiled output (${own.length} ${own.length === 1 ? 'policy' : 'policies'}) is ${Math.round(size / input)} times the size of the source: native rules cannot subtract, so each Deny splits the peers, ports and pods of the allows after it into the parts that remain`, 'none'));
+      sources[i]!.findings.push(findingAt(e.obj, [], 'output/compiled-size', 'info', `the compiled output (${own.length} ${own.length === 1 ? 'policy' : 'policies'}) is ${(size / input).toFixed(1)} times the size of the source: native rules cannot subtract, so each Deny splits the peers, ports and pods of the allows after it into the parts that remain`, 'none'));
     }
   });
   for (const f of vpcCniChecks(outputs.map((o) => o.policy))) {
