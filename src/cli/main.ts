@@ -7,6 +7,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { STDIN_TOKEN } from '../io/read.js';
 import { VERSION } from '../version.js';
+import { collectCommand } from './commands/collect.js';
 import { convertCommand } from './commands/convert.js';
 import { featuresCommand } from './commands/features.js';
 import { reportCommand } from './commands/report.js';
@@ -32,7 +33,7 @@ export function main(argv: string[]): void {
     .scriptName('netpol-migrate')
     .usage('$0 <command> [options]\n\nMigrate Calico and Cilium network policies to native Kubernetes NetworkPolicies, and report every connection the migration changes.')
     .strict()
-    .demandCommand(1, 'a command is required: convert, report, verify or features')
+    .demandCommand(1, 'a command is required: convert, report, verify, features or collect')
     .recommendCommands()
     .version(VERSION)
     .help()
@@ -47,6 +48,7 @@ export function main(argv: string[]): void {
   cli = reportCommand(cli);
   cli = verifyCommand(cli);
   cli = featuresCommand(cli);
+  cli = collectCommand(cli);
   try {
     cli.parseSync();
   } catch (e) {
