@@ -58,7 +58,7 @@ export function assignOutputs(items: OutputItem[], sources: SourceReport[]): Emi
       candidates.push({
         apiVersion: 'networking.k8s.io/v1',
         kind: 'NetworkPolicy',
-        metadata: { name, namespace: s.namespace, labels: { 'app.kubernetes.io/managed-by': 'netpol-migrate' }, annotations: { ...annotations } },
+        metadata: { name, namespace: s.namespace, labels: { 'app.kubernetes.io/managed-by': 'netpol-migrate' }, annotations: { ...annotations, ...(s.origins?.length ? { [`${ANNOTATION_PREFIX}source-rules`]: s.origins.join(', ') } : {}) } },
         spec: s.spec,
       });
     }

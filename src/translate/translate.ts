@@ -20,6 +20,8 @@ export interface TranslatedSpec {
   spec: NetworkPolicyJson['spec'];
   /** Index of the subject term the spec was made from. */
   term: number;
+  /** Compiled specs: the source rules (JSON pointers, or `end`) whose allowed connections the spec carries. */
+  origins?: string[];
 }
 
 export interface PolicyTranslation {

@@ -164,6 +164,33 @@ describe('compile: ordered policies as allow-only native sets', () => {
     expect(source(withCidr, 'world').verdict, 'nodes are still left out').to.equal('narrower');
   });
 
+  it('states the assumption an ipBlock relies on when a public Cilium CIDR of another policy lets it skip pods', () => {
+    // Found by the property test: k1's output ipBlock 203.0.113.0/24 is exact only because k0 names that block as
+    // outside the cluster; the verifier must be told, or it finds the pods it could hold.
+    const c = convert(yaml`
+      apiVersion: cilium.io/v2
+      kind: CiliumNetworkPolicy
+      metadata: {name: k0, namespace: prod}
+      spec:
+        endpointSelector: {matchLabels: {app: web}}
+        egress:
+        - toCIDR: [203.0.113.0/24]
+      ---
+      apiVersion: cilium.io/v2
+      kind: CiliumNetworkPolicy
+      metadata: {name: k1, namespace: prod}
+      spec:
+        endpointSelector: {}
+        ingressDeny:
+        - fromEndpoints: [{}]
+        enableDefaultDeny: {ingress: false}
+    `);
+    expectFinding(c, { code: 'cilium/cidr-world-only', source: 'k1' });
+    expect(c.findings.filter((f) => f.code === 'output/verifier-wider')).to.deep.equal([]);
+    expect(nativeAllows(c.policies, 'ingress', web, { ip: '203.0.113.7' })).to.equal(true);
+    expect(nativeAllows(c.policies, 'ingress', web, pod('prod', { app: 'x' }))).to.equal(false);
+  });
+
   describe('the rule-by-rule fallback (used where a namespace cannot be compiled, e.g. past its time limit)', () => {
     const fallback = (text: string) => {
       const c = convert(text);

@@ -14,7 +14,7 @@ import { cidrContains, familyOf } from '../../model/blocks.js';
 import type { TranslateOptions } from '../../model/options.js';
 import { DIRECTIONS, NAMESPACE_NAME_LABEL, type Direction, type ModelPolicy, type Peer, type SubjectTerm } from '../../model/policy.js';
 import type { NetworkPolicyJson } from '../../native/types.js';
-import type { JsonPath } from '../../report/finding.js';
+import { toPointer } from '../../report/finding.js';
 import { calicoChain, isNamedPortKey, relaxConj } from '../../verify/common.js';
 import { conjBox, lbEqual, vs } from '../../verify/labelset.js';
 import { policyRegions, tri, type Tri } from '../../verify/regions.js';
@@ -268,7 +268,12 @@ interface SpecDraft {
   term: number;
   types: Set<Direction>;
   rules: Record<Direction, NativeRule[]>;
+  /** The source rules (JSON pointers) whose allowed connections the spec carries. */
+  origins: Set<string>;
 }
+
+/** The origin of connections no rule decided: passed beyond the last tier (Calico), or pods no policy isolates (Cilium). */
+const ORIGIN_END: Record<'calico' | 'cilium' | 'native', string> = { calico: 'passed-beyond-last-tier', cilium: 'not-isolated', native: 'not-isolated' };
 
 /** Native specs for one policy in one namespace: a spec per subject term, and one per subject part a subtraction cut off. */
 function emit(space: Space, p: ModelPolicy, ns: string, S: Tri, allowed: Map<Direction, Attributed>, assumed: string[], options: TranslateOptions): CompiledPolicy {
@@ -283,7 +288,7 @@ function emit(space: Space, p: ModelPolicy, ns: string, S: Tri, allowed: Map<Dir
     const box = pods && S.U.find((b) => b.a.k === 'pod' && lbEqual(b.a.pod, pods));
     if (sel === null || !box || !termApplies(t, p, ns, options)) return;
     if (drafts.some((x) => x.key === epKey(box.a))) return;
-    drafts.push({ key: epKey(box.a), podSelector: sel, term: i, types: new Set(directions), rules: { ingress: [], egress: [] } });
+    drafts.push({ key: epKey(box.a), podSelector: sel, term: i, types: new Set(directions), rules: { ingress: [], egress: [] }, origins: new Set() });
   });
   for (const d of directions) {
     const lost: string[] = [];
@@ -293,7 +298,7 @@ function emit(space: Space, p: ModelPolicy, ns: string, S: Tri, allowed: Map<Dir
       if (r.action !== 'allow' || att.reached.has(r) || r.opaque.length > 0) continue;
       decisions.push({ code: 'output/shadowed-rule', path: r.path, message: `in namespace ${ns} this rule decides no connection: ${p.cni === 'cilium' ? 'a deny of a policy that selects the same pods denies everything it matches' : 'everything it matches is decided before it (by an earlier rule, an earlier policy, or the end of an earlier tier that selects the same pods)'}` });
     }
-    const bySubject = new Map<string, { a: Box['a']; boxes: PortBox[] }>();
+    const bySubject = new Map<string, { a: Box['a']; boxes: PortBox[]; origins: Set<string> }>();
     let namedCut = false;
     for (const x of boxes) {
       const pb = takeNamedPort(x, d);
@@ -302,8 +307,10 @@ function emit(space: Space, p: ModelPolicy, ns: string, S: Tri, allowed: Map<Dir
         continue;
       }
       const k = epKey(pb.box.a);
-      const g = bySubject.get(k) ?? { a: pb.box.a, boxes: [] };
+      const g = bySubject.get(k) ?? { a: pb.box.a, boxes: [], origins: new Set<string>() };
       g.boxes.push(pb);
+      const o = att.origin.get(x);
+      g.origins.add(o === undefined || o === 'end' ? ORIGIN_END[p.cni] : toPointer(o.path));
       bySubject.set(k, g);
     }
     if (namedCut) lost.push('connections on named ports that a subtraction cuts (a native named port cannot exclude port numbers or pods)');
@@ -313,6 +320,7 @@ function emit(space: Space, p: ModelPolicy, ns: string, S: Tri, allowed: Map<Dir
       const main = drafts.find((x) => x.key === key);
       if (main) {
         main.rules[d].push(...rules);
+        g.origins.forEach((o) => main.origins.add(o));
         continue;
       }
       if (g.a.k !== 'pod') continue;
@@ -329,7 +337,8 @@ function emit(space: Space, p: ModelPolicy, ns: string, S: Tri, allowed: Map<Dir
         if (existing) {
           existing.types.add(d);
           existing.rules[d].push(...rules);
-        } else drafts.push({ key: k, podSelector, term: -1, types: new Set([d]), rules: { ingress: d === 'ingress' ? [...rules] : [], egress: d === 'egress' ? [...rules] : [] } });
+          g.origins.forEach((o) => existing.origins.add(o));
+        } else drafts.push({ key: k, podSelector, term: -1, types: new Set([d]), rules: { ingress: d === 'ingress' ? [...rules] : [], egress: d === 'egress' ? [...rules] : [] }, origins: new Set(g.origins) });
       }
     }
     if (lost.length) {
@@ -340,26 +349,23 @@ function emit(space: Space, p: ModelPolicy, ns: string, S: Tri, allowed: Map<Dir
     const spec: NetworkPolicyJson['spec'] = { podSelector: x.podSelector, policyTypes: DIRECTIONS.filter((d) => x.types.has(d)).map((d) => (d === 'ingress' ? 'Ingress' : 'Egress')) };
     if (x.rules.ingress.length) spec.ingress = x.rules.ingress.map((r) => ({ ...(r.peers ? { from: r.peers } : {}), ...(r.ports ? { ports: r.ports } : {}) }));
     if (x.rules.egress.length) spec.egress = x.rules.egress.map((r) => ({ ...(r.peers ? { to: r.peers } : {}), ...(r.ports ? { ports: r.ports } : {}) }));
-    return { namespace: ns, spec, term: Math.max(0, x.term) };
+    return { namespace: ns, spec, term: Math.max(0, x.term), origins: [...x.origins].sort() };
   });
-  const assumedExternal = assumedIn(p, assumed, decisions);
+  const assumedExternal = assumedIn(p, specs, assumed, decisions);
   return { specs, decisions, assumedExternal };
 }
 
-/** The assumed-external blocks of the policy's own peers, each stated where it is written. */
-function assumedIn(p: ModelPolicy, assumed: string[], decisions: Decision[]): string[] {
-  const out: string[] = [];
-  for (const d of DIRECTIONS) {
-    for (const r of p[d]?.rules ?? []) {
-      if (r.peers === 'any') continue;
-      for (const peer of r.peers) {
-        for (const b of peer.addresses ?? []) {
-          if (peer.identity.kind !== 'world' || !assumed.includes(b.cidr)) continue;
-          out.push(b.cidr);
-          decisions.push({ code: 'cilium/cidr-world-only', path: peer.path as JsonPath, message: `exact only if no pod, node or Service address is in ${b.cidr} (a public range); pass --cluster-cidr to check` });
-        }
-      }
-    }
+/**
+ * The assumed-external blocks (public Cilium CIDRs, `assumedExternalBlocks`) that the emitted ipBlocks rely on: where
+ * the walk took no pod to live in them, an ipBlock over them matches outside addresses only. The verifier is told
+ * the same assumption, and the report states it.
+ */
+function assumedIn(p: ModelPolicy, specs: TranslatedSpec[], assumed: string[], decisions: Decision[]): string[] {
+  if (assumed.length === 0) return [];
+  const blocks = specs.flatMap((s) => [...(s.spec.ingress ?? []).flatMap((r) => r.from ?? []), ...(s.spec.egress ?? []).flatMap((r) => r.to ?? [])]).flatMap((peer) => (peer.ipBlock ? [peer.ipBlock.cidr] : []));
+  const used = assumed.filter((a) => blocks.some((b) => familyOf(a) === familyOf(b) && (cidrContains(b, a) || cidrContains(a, b))));
+  for (const a of used) {
+    decisions.push({ code: 'cilium/cidr-world-only', path: p.subject.path, message: `the output's ipBlocks are exact only if no pod, node or Service address is in ${a} (a public range a Cilium CIDR rule names); pass --cluster-cidr to check` });
   }
-  return out;
+  return used;
 }

@@ -31,11 +31,15 @@ export interface WalkTier {
 export interface Attributed {
   boxes: Map<ModelPolicy, Box[]>;
   reached: Set<ModelRule>;
+  /** Why each box is allowed: the allow rule, or `end` (nothing decided it: passed beyond the last tier, or a Cilium
+   * pod no policy isolates). */
+  origin: Map<Box, ModelRule | 'end'>;
 }
 
 function add(out: Attributed, p: ModelPolicy, boxes: Box[], rule?: ModelRule): void {
   if (boxes.length === 0) return;
   if (rule) out.reached.add(rule);
+  for (const b of boxes) out.origin.set(b, rule ?? 'end');
   const prev = out.boxes.get(p);
   if (prev) prev.push(...boxes);
   else out.boxes.set(p, [...boxes]);
@@ -48,7 +52,7 @@ function add(out: Attributed, p: ModelPolicy, boxes: Box[], rule?: ModelRule): v
  * A policy of `want` also carries what reaches the end for its pods, because its output isolates them.
  */
 export function calicoWalk(space: Space, cell: Box[], tiers: readonly WalkTier[], want: ReadonlySet<ModelPolicy>): Attributed {
-  const out: Attributed = { boxes: new Map(), reached: new Set() };
+  const out: Attributed = { boxes: new Map(), reached: new Set(), origin: new Map() };
   let reach: Box[] = cell;
   const selectedBy: WalkEntry[] = [];
   for (const tier of tiers) {
@@ -89,7 +93,7 @@ export function calicoWalk(space: Space, cell: Box[], tiers: readonly WalkTier[]
  * allow; a pod that no isolating policy selects allows everything that is not denied.
  */
 export function ciliumWalk(space: Space, entries: readonly WalkEntry[], want: ReadonlySet<ModelPolicy>): Attributed {
-  const out: Attributed = { boxes: new Map(), reached: new Set() };
+  const out: Attributed = { boxes: new Map(), reached: new Set(), origin: new Map() };
   const denied: Box[] = [];
   const isolated: Box[] = [];
   for (const e of entries) {
