@@ -253,7 +253,7 @@ export function expand(g: Group, boxes: readonly Box[]): Box[] {
 }
 
 /** Cuts the cell's subject space into atoms; null when there would be too many. */
-function refine(space: Space, cellA: Ep, cuts: Ep[], max: number): Ep[] | null {
+export function refine(space: Space, cellA: Ep, cuts: Ep[], max: number): Ep[] | null {
   if (max < 1) return null;
   let atoms: Ep[] = [cellA];
   const seen = new Set<string>();

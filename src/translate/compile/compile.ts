@@ -18,7 +18,8 @@ import { toPointer } from '../../report/finding.js';
 import { calicoChain, isNamedPortKey, relaxConj } from '../../verify/common.js';
 import { conjBox, lbEqual, vs } from '../../verify/labelset.js';
 import { policyRegions, tri, type Tri } from '../../verify/regions.js';
-import { ALL_PORTS, ANY_EP, epKey, Space, VerifyTimeout, type Box } from '../../verify/space.js';
+import { ALL_PORTS, ANY_EP, epKey, Space, VerifyTimeout, type Box, type Ep } from '../../verify/space.js';
+import { subjectAtoms, walkPerAtom } from './atoms.js';
 import { ALL_IPS, ipsOfCidrs, ivMinus } from '../../verify/intervals.js';
 import { makeSpace } from '../../verify/symbolic.js';
 import type { Decision } from '../decisions.js';
@@ -212,14 +213,16 @@ function compileNamespace(ns: string, want: Set<ModelPolicy>, scope: readonly Mo
   });
   const allowed = new Map<Direction, Attributed>();
   const ties = cni === 'calico' ? orderTies(space, inNs, subjects, want) : new Map<ModelPolicy, Decision[]>();
+  const chains = new Map<Direction, WalkTier[]>();
+  for (const d of DIRECTIONS) {
+    const list = inNs.filter((p) => p[d] !== undefined);
+    chains.set(d, cni === 'calico' ? calicoChain(list, d).map((t) => ({ defaultPass: t.defaultPass, entries: t.policies.map((p) => entry(p, d)) })) : [{ defaultPass: false, entries: list.map((p) => entry(p, d)) }]);
+  }
+  const walk = (c: Box[], tiers: WalkTier[]) => (cni === 'calico' ? calicoWalk(space, c, tiers, want) : ciliumWalk(space, tiers[0]?.entries ?? [], want));
+  let atoms: Ep[] | null = null;
   try {
-    for (const d of DIRECTIONS) {
-      const list = inNs.filter((p) => p[d] !== undefined);
-      if (cni === 'calico') {
-        const chain: WalkTier[] = calicoChain(list, d).map((t) => ({ defaultPass: t.defaultPass, entries: t.policies.map((p) => entry(p, d)) }));
-        allowed.set(d, calicoWalk(space, cell, chain, want));
-      } else allowed.set(d, ciliumWalk(space, list.map((p) => entry(p, d)), want));
-    }
+    atoms = subjectAtoms(space, cell[0]!.a, [...chains.values()].flatMap((t) => t.flatMap((x) => x.entries)));
+    for (const d of DIRECTIONS) allowed.set(d, atoms ? walkPerAtom(space, atoms, chains.get(d)!, walk) : walk(cell, chains.get(d)!));
   } catch (e) {
     if (e instanceof VerifyTimeout) return 'time-limit';
     throw e;
@@ -231,7 +234,7 @@ function compileNamespace(ns: string, want: Set<ModelPolicy>, scope: readonly Mo
       if (S.U.length > 0) return 'subject-unknown';
       continue;
     }
-    const c = emit(space, p, ns, S, allowed, assumed, options);
+    const c = emit(space, p, ns, S, allowed, assumed, options, atoms);
     c.decisions.push(...(ties.get(p) ?? []));
     out.set(p, c);
   }
@@ -264,6 +267,8 @@ function orderTies(space: Space, list: readonly ModelPolicy[], subjects: Map<Mod
 interface SpecDraft {
   /** Key of the subject box it was made for. */
   key: string;
+  /** The subject box of a main spec (one per subject term). */
+  a?: Ep;
   podSelector: NetworkPolicyJson['spec']['podSelector'];
   term: number;
   types: Set<Direction>;
@@ -276,7 +281,7 @@ interface SpecDraft {
 const ORIGIN_END: Record<'calico' | 'cilium' | 'native', string> = { calico: 'passed-beyond-last-tier', cilium: 'not-isolated', native: 'not-isolated' };
 
 /** Native specs for one policy in one namespace: a spec per subject term, and one per subject part a subtraction cut off. */
-function emit(space: Space, p: ModelPolicy, ns: string, S: Tri, allowed: Map<Direction, Attributed>, assumed: string[], options: TranslateOptions): CompiledPolicy {
+function emit(space: Space, p: ModelPolicy, ns: string, S: Tri, allowed: Map<Direction, Attributed>, assumed: string[], options: TranslateOptions, atoms: Ep[] | null): CompiledPolicy {
   const decisions: Decision[] = [];
   const drafts: SpecDraft[] = [];
   const directions = DIRECTIONS.filter((d) => p[d] !== undefined);
@@ -288,7 +293,7 @@ function emit(space: Space, p: ModelPolicy, ns: string, S: Tri, allowed: Map<Dir
     const box = pods && S.U.find((b) => b.a.k === 'pod' && lbEqual(b.a.pod, pods));
     if (sel === null || !box || !termApplies(t, p, ns, options)) return;
     if (drafts.some((x) => x.key === epKey(box.a))) return;
-    drafts.push({ key: epKey(box.a), podSelector: sel, term: i, types: new Set(directions), rules: { ingress: [], egress: [] }, origins: new Set() });
+    drafts.push({ key: epKey(box.a), a: box.a, podSelector: sel, term: i, types: new Set(directions), rules: { ingress: [], egress: [] }, origins: new Set() });
   });
   for (const d of directions) {
     const lost: string[] = [];
@@ -314,9 +319,25 @@ function emit(space: Space, p: ModelPolicy, ns: string, S: Tri, allowed: Map<Dir
       bySubject.set(k, g);
     }
     if (namedCut) lost.push('connections on named ports that a subtraction cuts (a native named port cannot exclude port numbers or pods)');
-    for (const [key, g] of bySubject) {
-      const rules = nativeRules(space, g.boxes, d, ns, lost);
-      if (rules.length === 0) continue;
+    const converted = new Map([...bySubject].map(([key, g]) => [key, { g, rules: nativeRules(space, g.boxes, d, ns, lost) }]));
+    // Atoms of a subject term that all come out the same are carried by the term's own spec.
+    const consumed = new Set<string>();
+    if (atoms) {
+      for (const main of drafts) {
+        if (!main.a) continue;
+        const inTerm = atoms.filter((x) => space.epSubset(x, main.a!));
+        const sigs = inTerm.map((x) => JSON.stringify(converted.get(epKey(x))?.rules ?? []));
+        if (inTerm.length === 0 || !sigs.every((x) => x === sigs[0])) continue;
+        const first = converted.get(epKey(inTerm[0]!));
+        if (first) {
+          main.rules[d].push(...first.rules);
+          for (const x of inTerm) converted.get(epKey(x))?.g.origins.forEach((o) => main.origins.add(o));
+        }
+        inTerm.forEach((x) => consumed.add(epKey(x)));
+      }
+    }
+    for (const [key, { g, rules }] of converted) {
+      if (rules.length === 0 || consumed.has(key)) continue;
       const main = drafts.find((x) => x.key === key);
       if (main) {
         main.rules[d].push(...rules);

@@ -107,7 +107,21 @@ function podPeers(e: Extract<Ep, { k: 'pod' }>, namespace: string): NetworkPolic
   return out;
 }
 
+const described = new Map<string, string>();
+
+/** A short text for an address set (the first blocks of it), for findings; memoized, as the same sets recur. */
 function describeIps(set: IntervalSet<bigint>): string {
+  const key = set.map(([a, b]) => `${a}-${b}`).join(',');
+  let text = described.get(key);
+  if (text === undefined) {
+    text = describeBlocks(set);
+    if (described.size > 1000) described.clear();
+    described.set(key, text);
+  }
+  return text;
+}
+
+function describeBlocks(set: IntervalSet<bigint>): string {
   const blocks = blocksOfIps(set);
   const text = blocks.slice(0, 3).map((b) => (b.except.length ? `${b.cidr} except ${b.except.join(', ')}` : b.cidr));
   return text.join(', ') + (blocks.length > 3 ? ', ...' : '');
@@ -117,7 +131,9 @@ function describeIps(set: IntervalSet<bigint>): string {
 function nativePeers(space: Space, boxes: readonly Box[], direction: Direction, namespace: string, lost: string[]): NetworkPolicyPeerJson[] | 'any' {
   if (boxes.some((b) => b.b.k === 'any')) return 'any';
   const first = boxes[0]!;
-  if (space.covered({ a: first.a, b: ANY_EP, port: first.port }, boxes)) return 'any';
+  // Every peer needs pods, outside addresses and entities at once: check the kinds before the (costly) cover test.
+  const kinds = new Set(boxes.map((b) => b.b.k));
+  if (kinds.has('pod') && kinds.has('ext') && kinds.has('ent') && space.covered({ a: first.a, b: ANY_EP, port: first.port }, boxes)) return 'any';
   const out: NetworkPolicyPeerJson[] = [];
   let extCovered: IntervalSet<bigint> = [];
   let podsByAddress: IntervalSet<bigint> = [];

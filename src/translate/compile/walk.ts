@@ -52,6 +52,8 @@ function add(out: Attributed, p: ModelPolicy, boxes: Box[], rule?: ModelRule): v
  * A policy of `want` also carries what reaches the end for its pods, because its output isolates them.
  */
 export function calicoWalk(space: Space, cell: Box[], tiers: readonly WalkTier[], want: ReadonlySet<ModelPolicy>): Attributed {
+  // The reach set stays a union of disjoint boxes (each step removes what it decides, and what it adds is disjoint
+  // from what stays), so it never needs compacting.
   const out: Attributed = { boxes: new Map(), reached: new Set(), origin: new Map() };
   let reach: Box[] = cell;
   const selectedBy: WalkEntry[] = [];
@@ -68,15 +70,15 @@ export function calicoWalk(space: Space, cell: Box[], tiers: readonly WalkTier[]
         if (r.rule.action === 'log' || within.length === 0) continue;
         if (r.rule.action === 'allow' && want.has(e.policy)) add(out, e.policy, space.and(within, r.m.L), r.rule);
         else if (r.rule.action === 'pass') passed.push(...space.and(within, r.m.L));
-        within = space.compact(space.minus(within, r.m.U));
+        within = space.minus(within, r.m.U);
       }
       // Pods the policy may select leave the surely-known path unless they surely fell through every rule.
-      cur = space.compact([...space.minus(cur, e.S.U), ...within]);
+      cur = [...space.minus(cur, e.S.U), ...within];
       selU.push(...e.S.U);
       selL.push(...e.S.L);
     }
     const fellThrough = tier.defaultPass ? space.and(cur, selL) : [];
-    reach = space.compact([...space.minus(cur, selU), ...passed, ...fellThrough]);
+    reach = [...space.minus(cur, selU), ...passed, ...fellThrough];
   }
   // What reaches the end is carried once, by the first compiled policy (in evaluation order) that selects the pod.
   let rest = reach;
