@@ -185,15 +185,29 @@ export function verifyAgainst(result: PipelineResult, internals: PipelineInterna
       s.findings.push(findingAt(internals.objects[i]!, [], 'output/against-unmatched', 'info', 'no policy of --against names this source (annotation netpol-migrate.io/source): only the whole-set verdict covers it', 'none'));
     }
   });
+  const givenOf = new Map<number, ModelPolicy[]>();
+  const loweredOf = (i: number) => {
+    let v = givenOf.get(i);
+    if (!v) givenOf.set(i, (v = (bySource.get(keyOf(result.sources[i]!)) ?? []).map(lowerResolved)));
+    return v;
+  };
+  // Ordered sources (Deny, Pass, tiers) are compared in context, as the translator's own compiled outputs are: what
+  // a given policy must allow depends on the others.
+  const inContext = new Set([...internals.compiled].filter((i) => matched.has(i)));
+  const contextual = verifyCompiledSources(
+    { models, compiled: inContext, outputsOf: loweredOf, outputNamespaces: (i) => [...new Set([...(bySource.get(keyOf(result.sources[i]!)) ?? []).map((p) => p.metadata.namespace), ...models[i]!.flatMap((m) => (m.namespace === null ? [] : [m.namespace]))])] },
+    opts,
+  );
   verifySources(
     models.map((m, i) => (matched.has(i) ? m : [])),
-    (i) => (bySource.get(keyOf(result.sources[i]!)) ?? []).map(lowerResolved),
+    loweredOf,
     opts,
     (i, r) => {
       const s = result.sources[i]!;
       s.witnesses = witnessTexts(r);
       s.verdict = r.verdict;
     },
+    contextual,
   );
   // A policy that names its source belongs to that source's family; one that does not is compared with both.
   const familyOfPolicy = (p: NetworkPolicyJson) => {

@@ -251,4 +251,51 @@ describe('verify --against: known-wrong translations are caught with a witness',
     expect(runCli(['verify', 'p.yaml', '--fail-on', 'narrower'], { cwd: base }).status).to.equal(1);
     expect(runCli(['verify', 'p.yaml', '--fail-on', 'wider'], { cwd: base }).status).to.equal(0);
   });
+
+  it('--against compares ordered policies in context: the exact compiled set passes, the naive one is wider', () => {
+    const base = join(dir, 'ordered');
+    writeTree(base, {
+      'orig.yaml': `apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: {name: deny-bad, namespace: prod}
+spec:
+  order: 10
+  selector: app == 'web'
+  types: [Ingress]
+  ingress: [{action: Deny, source: {selector: role == 'bad'}}]
+---
+apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: {name: allow-prod, namespace: prod}
+spec:
+  order: 20
+  selector: app == 'web'
+  types: [Ingress]
+  ingress: [{action: Allow, source: {selector: all()}}]
+`,
+      'naive/allow-prod.yaml': `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: allow-prod
+  namespace: prod
+  annotations: {netpol-migrate.io/source: projectcalico.org/v3/NetworkPolicy prod/allow-prod}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  policyTypes: [Ingress]
+  ingress: [{from: [{podSelector: {}}]}]
+`,
+    });
+    expect(runCli(['convert', 'orig.yaml', '--out-dir', 'out'], { cwd: base }).status).to.equal(0);
+    const own = runCli(['verify', 'orig.yaml', '--against', 'out', '-o', 'json'], { cwd: base });
+    expect(own.status, own.stderr).to.equal(0);
+    const ownReport = JSON.parse(own.stdout) as { sources: Array<{ name: string; verdict: string }>; wholeSet: { verdict: string } };
+    // Alone, allow-prod's output (which subtracts deny-bad) would look narrower; in context it is exact.
+    expect(ownReport.sources.map((x) => x.verdict)).to.deep.equal(['exact', 'exact']);
+    const naive = runCli(['verify', 'orig.yaml', '--against', 'naive', '-o', 'json'], { cwd: base });
+    expect(naive.status).to.equal(1);
+    const report = JSON.parse(naive.stdout) as { sources: Array<{ name: string; verdict: string; witnesses: { wider: string[] } }> };
+    const allow = report.sources.find((x) => x.name === 'allow-prod')!;
+    expect(allow.verdict).to.equal('wider');
+    expect(allow.witnesses.wider.some((w) => /Pod with labels \{role=bad\} in namespace prod could not connect .* of pods \{app=web\} in namespace prod before, can after/.test(w))).to.equal(true);
+  });
 });
