@@ -128,11 +128,15 @@ export function runPipeline(files: InputFile[], options: TranslateOptions, preFi
 
   const allModels = entries.flatMap((e) => e.models);
   const ordering = analyzeOrdering(allModels);
-  const compiled = compileOrdered(allModels, ordering, options);
+  const { compiled, fallbacks } = compileOrdered(allModels, ordering, options);
   const specsBySource = new Map<Entry, ReturnType<typeof translatePolicy>[]>();
   for (const e of entries) {
     if (e.cls !== 'calico-policy' && e.cls !== 'cilium-policy') continue;
     const translations = e.models.map((m) => translatePolicy(m, ordering, options, compiled.get(m)));
+    for (const m of e.models) {
+      const why = fallbacks.get(m);
+      if (why) e.notes.add('output/compile-fallback', m.subject.path, why);
+    }
     for (const t of translations) for (const d of t.decisions) e.notes.add(d.code, d.path, d.message, d.opts);
     if (translations.length > 0 && translations.every((t) => t.skipped)) e.status = 'skipped';
     specsBySource.set(e, translations);

@@ -116,6 +116,7 @@ describe('findings', () => {
         ingress: [{action: Deny}]
     `}`);
     expectFinding(unknown, { code: 'calico/tier-pass', effect: 'narrower', source: 'platform.monitoring' });
+    expectFinding(unknown, { code: 'output/compile-fallback', severity: 'warning', source: 'platform.monitoring' });
     expectNoFinding(unknown, { code: 'output/compiled' });
   });
 

@@ -51,8 +51,21 @@ export function needsCompile(p: ModelPolicy, ordering: OrderingResult): boolean 
   return DIRECTIONS.some((d) => (p[d]?.rules ?? []).some((r) => r.action === 'deny' || r.action === 'pass' || ordering.dropped.has(r)));
 }
 
-export function compileOrdered(models: readonly ModelPolicy[], ordering: OrderingResult, options: TranslateOptions): Map<ModelPolicy, CompiledPolicy> {
+export interface CompileResult {
+  compiled: Map<ModelPolicy, CompiledPolicy>;
+  /** Policies that needed compiling but could not be, with why: they keep the fail-closed rule-by-rule path. */
+  fallbacks: Map<ModelPolicy, string>;
+}
+
+const FALLBACK_REASONS: Record<string, string> = {
+  'tier-unknown': 'a policy there names a tier with no Tier object in the input, so the evaluation order is unknown',
+  'time-limit': 'compiling it ran past its time limit',
+  'subject-unknown': 'which of its pods the policy selects there depends on labels the tool does not know',
+};
+
+export function compileOrdered(models: readonly ModelPolicy[], ordering: OrderingResult, options: TranslateOptions): CompileResult {
   const out = new Map<ModelPolicy, CompiledPolicy>();
+  const fallbacks = new Map<ModelPolicy, string>();
   const natives = models.filter((m) => m.cni === 'native');
   for (const cni of ['calico', 'cilium'] as const) {
     const family = models.filter((m) => m.cni === cni);
@@ -82,6 +95,7 @@ export function compileOrdered(models: readonly ModelPolicy[], ordering: Orderin
         for (const p of want) {
           failed.add(p);
           partial.delete(p);
+          if (!fallbacks.has(p)) fallbacks.set(p, `namespace ${ns} is not compiled: ${FALLBACK_REASONS[r] ?? r}; the rule-by-rule translation applies (fail-closed)`);
         }
         continue;
       }
@@ -97,7 +111,7 @@ export function compileOrdered(models: readonly ModelPolicy[], ordering: Orderin
     }
     for (const [p, c] of partial) if (!failed.has(p)) out.set(p, finish(p, c, targets.get(p)!));
   }
-  return out;
+  return { compiled: out, fallbacks };
 }
 
 /** Adds the notes that hold for the policy as a whole. */
