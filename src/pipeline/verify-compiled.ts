@@ -7,7 +7,7 @@
  */
 import { matchesConj } from '../model/labels.js';
 import type { ModelPolicy } from '../model/policy.js';
-import { compareAllowed, type VerifyOptions, type VerifyResult, type Witness } from '../verify/index.js';
+import { compareAllowed, verdictOfWitnesses, type VerifyOptions, type VerifyResult, type Witness } from '../verify/index.js';
 
 /** Longest one namespace's comparison may run. */
 const PER_NAMESPACE_MS = 5000;
@@ -15,9 +15,8 @@ const PER_NAMESPACE_MS = 5000;
 export interface CompiledContext {
   models: ModelPolicy[][];
   compiled: ReadonlySet<number>;
-  /** Native policies of the output (lowered) of each source, by namespace. */
+  /** Native policies of the output (lowered) of each source. */
   outputsOf: (i: number) => ModelPolicy[];
-  outputNamespaces: (i: number) => string[];
 }
 
 /** Does the policy select the witness's subject pod? */
@@ -30,17 +29,23 @@ function selects(models: readonly ModelPolicy[], w: Witness): boolean {
 export function verifyCompiledSources(ctx: CompiledContext, opts: VerifyOptions): Map<number, VerifyResult> {
   const out = new Map<number, VerifyResult>();
   const natives = ctx.models.flatMap((m) => m.filter((p) => p.cni === 'native'));
+  const families = new Map<string, number[]>();
+  ctx.models.forEach((m, i) => {
+    for (const cni of new Set(m.map((p) => p.cni))) families.set(cni, [...(families.get(cni) ?? []), i]);
+  });
   const byKey = new Map<string, number[]>();
   for (const i of ctx.compiled) {
     const cni = ctx.models[i]![0]!.cni;
-    for (const ns of ctx.outputNamespaces(i)) byKey.set(`${cni}/${ns}`, [...(byKey.get(`${cni}/${ns}`) ?? []), i]);
+    // The namespaces it has outputs in, and its own (an output may be empty there).
+    const namespaces = new Set([...ctx.outputsOf(i), ...ctx.models[i]!].flatMap((m) => (m.namespace === null ? [] : [m.namespace])));
+    for (const ns of namespaces) byKey.set(`${cni}/${ns}`, [...(byKey.get(`${cni}/${ns}`) ?? []), i]);
     out.set(i, { verdict: 'exact', narrower: [], wider: [], unknown: [], unconfirmed: 0 });
   }
   for (const [key, members] of byKey) {
     const slash = key.indexOf('/');
     const cni = key.slice(0, slash);
     const ns = key.slice(slash + 1);
-    const family = ctx.models.map((m, i) => (m.some((p) => p.cni === cni) ? i : -1)).filter((i) => i >= 0);
+    const family = families.get(cni) ?? [];
     const local = (p: ModelPolicy) => p.namespace === null || p.namespace === ns;
     const before = [...family.flatMap((i) => ctx.models[i]!.filter(local)), ...natives.filter(local)];
     const after = [...family.flatMap((i) => ctx.outputsOf(i).filter((p) => p.namespace === ns)), ...natives.filter(local)];
@@ -61,7 +66,7 @@ export function verifyCompiledSources(ctx: CompiledContext, opts: VerifyOptions)
     }
   }
   for (const res of out.values()) {
-    res.verdict = res.narrower.length && res.wider.length ? 'narrower+wider' : res.narrower.length ? 'narrower' : res.wider.length ? 'wider' : res.unknown.length || res.incomplete ? 'unknown' : 'exact';
+    res.verdict = verdictOfWitnesses(res);
   }
   return out;
 }

@@ -13,7 +13,7 @@ import type { NetworkPolicyJson } from '../native/types.js';
 import { normalizeFindings, type Finding } from '../report/finding.js';
 import { resolveNamespaceLabels } from './resolve-namespaces.js';
 import { verifyCompiledSources } from './verify-compiled.js';
-import { compareAllowed, evaluateConnectionDetailed, type VerifyOptions, type VerifyResult, type Witness } from '../verify/index.js';
+import { compareAllowed, evaluateConnectionDetailed, verdictOfWitnesses, type VerifyOptions, type VerifyResult, type Witness } from '../verify/index.js';
 import type { PipelineResult, SourceReport, Verdict, Witnesses } from './types.js';
 
 /** What the pipeline knows about each source beyond the report: what verification needs. */
@@ -104,14 +104,17 @@ export function verifyTranslation(result: PipelineResult, internals: PipelineInt
   };
   const natives = models.flat().filter((m) => m.cni === 'native');
   const compiledResults = verifyCompiledSources(
-    { models: models, compiled: internals.compiled, outputsOf: loweredOf, outputNamespaces: (i) => [...new Set([...outputsOf(i).map((p) => p.metadata.namespace), ...models[i]!.flatMap((m) => (m.namespace === null ? [] : [m.namespace]))])] },
+    { models, compiled: internals.compiled, outputsOf: loweredOf },
     opts,
   );
+  // The output of a family (with the natives), computed once per family rather than once per compiled source.
+  const afterByFamily = new Map<string, ModelPolicy[]>();
   const inContext = (i: number) => {
     if (!internals.compiled.has(i)) return undefined;
     const cni = models[i]![0]!.cni;
-    const members = models.map((m, j) => (m.some((p) => p.cni === cni) ? j : -1)).filter((j) => j >= 0);
-    return { after: [...members.flatMap(loweredOf), ...natives] };
+    let after = afterByFamily.get(cni);
+    if (!after) afterByFamily.set(cni, (after = [...models.flatMap((m, j) => (m.some((p) => p.cni === cni) ? loweredOf(j) : [])), ...natives]));
+    return { after };
   };
   verifySources(models, loweredOf, opts, (i, r) => {
     const s = result.sources[i]!;
@@ -124,7 +127,7 @@ export function verifyTranslation(result: PipelineResult, internals: PipelineInt
       const others = [...ctx.after.filter((m) => !loweredOf(i).includes(m)), ...loweredOf(i).map(withoutRules)];
       const own = (w: Witness) => evaluateConnectionDetailed(others, w.cluster, w.connection, 'native').verdict !== 'allow';
       r = { ...r, wider: r.wider.filter(own), unknown: r.unknown.filter((u) => !(u.witness.after === 'allow' && u.witness.before !== 'allow') || own(u.witness)) };
-      r.verdict = verdictOfResult(r);
+      r.verdict = verdictOfWitnesses(r);
     }
     s.witnesses = witnessTexts(r);
     s.verdict = r.verdict;
@@ -147,13 +150,6 @@ export function verifyTranslation(result: PipelineResult, internals: PipelineInt
 /** The same native policy with its rules removed: it only isolates its pods. */
 function withoutRules(m: ModelPolicy): ModelPolicy {
   return { ...m, ...(m.ingress ? { ingress: { ...m.ingress, rules: [] } } : {}), ...(m.egress ? { egress: { ...m.egress, rules: [] } } : {}) };
-}
-
-function verdictOfResult(r: VerifyResult): VerifyResult['verdict'] {
-  if (r.narrower.length && r.wider.length) return 'narrower+wider';
-  if (r.narrower.length) return 'narrower';
-  if (r.wider.length) return 'wider';
-  return r.unknown.length || r.incomplete ? 'unknown' : 'exact';
 }
 
 /** The annotation that names an output's source (written by `convert`). */
@@ -195,7 +191,7 @@ export function verifyAgainst(result: PipelineResult, internals: PipelineInterna
   // a given policy must allow depends on the others.
   const inContext = new Set([...internals.compiled].filter((i) => matched.has(i)));
   const contextual = verifyCompiledSources(
-    { models, compiled: inContext, outputsOf: loweredOf, outputNamespaces: (i) => [...new Set([...(bySource.get(keyOf(result.sources[i]!)) ?? []).map((p) => p.metadata.namespace), ...models[i]!.flatMap((m) => (m.namespace === null ? [] : [m.namespace]))])] },
+    { models, compiled: inContext, outputsOf: loweredOf },
     opts,
   );
   verifySources(

@@ -138,7 +138,7 @@ function worldPeers(peer: Peer, ctx: RuleContext): NetworkPolicyPeerJson[] {
       ctx.decisions.push({ code: 'cilium/entity-world', path: peer.path, message: `${peer.addresses ? b.cidr : `world (IPv${fam})`} means addresses outside the cluster; without --cluster-cidr for IPv${fam} the cluster ranges cannot be excluded, so this is dropped (fail-closed)`, opts: { effect: 'narrower' } });
       continue;
     }
-    const privateRange = PRIVATE_RANGES.find((r) => familyOf(r) === fam && (cidrContains(r, b.cidr) || cidrContains(b.cidr, r)));
+    const privateRange = privateRangeOf(b.cidr);
     if (privateRange) {
       // Pods, nodes and Services usually live in private ranges (on EKS, in the VPC's): a private block may hold
       // cluster addresses, which a native ipBlock would match and Cilium never does. Fail-closed without the ranges.
@@ -157,7 +157,20 @@ function worldPeers(peer: Peer, ctx: RuleContext): NetworkPolicyPeerJson[] {
 }
 
 /** RFC 1918, shared address space (RFC 6598) and IPv6 unique-local / link-local: where cluster addresses usually are. */
-export const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.0.0/16', 'fc00::/7', 'fe80::/10'];
+const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.0.0/16', 'fc00::/7', 'fe80::/10'];
+
+/** The private range a block overlaps, if any. */
+function privateRangeOf(cidr: string): string | undefined {
+  return PRIVATE_RANGES.find((r) => familyOf(r) === familyOf(cidr) && (cidrContains(r, cidr) || cidrContains(cidr, r)));
+}
+
+/**
+ * A Cilium CIDR block the translator may take to hold no cluster address: without --cluster-cidr for its family, a
+ * public block that is not a whole family (the assumption `worldPeers` and the compiler both state).
+ */
+export function isAssumedExternal(cidr: string, options: TranslateOptions): boolean {
+  return !cidr.endsWith('/0') && !options.clusterCidrs.some((x) => familyOf(x) === familyOf(cidr)) && privateRangeOf(cidr) === undefined;
+}
 
 function ipBlockPeer(cidr: string, except: string[]): NetworkPolicyPeerJson {
   return except.length > 0 ? { ipBlock: { cidr, except: [...except] } } : { ipBlock: { cidr } };

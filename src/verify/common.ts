@@ -70,7 +70,7 @@ function cmp(a: string, b: string): number {
 }
 
 /** Calico's place of a native policy: default tier, order 1000 (calico §3.3, converted Kubernetes policies). */
-function calicoPlace(p: ModelPolicy): { tier: string; tierOrder: number; order: number; tieKey: string; defaultPass: boolean } {
+export function calicoPlace(p: ModelPolicy): { tier: string; tierOrder: number; order: number; tieKey: string; defaultPass: boolean } {
   if (p.calicoOrder) return { ...p.calicoOrder, defaultPass: p.tierDefaultPass === true };
   return {
     tier: 'default',

@@ -200,8 +200,16 @@ function compareIn(space: Space, before: readonly ModelPolicy[], after: readonly
       }
     }
   }
-  result.verdict = result.narrower.length && result.wider.length ? 'narrower+wider' : result.narrower.length ? 'narrower' : result.wider.length ? 'wider' : result.unknown.length || result.incomplete ? 'unknown' : 'exact';
+  result.verdict = verdictOfWitnesses(result);
   return result;
+}
+
+/** The verdict a set of witnesses gives (also used where witnesses are filtered or regrouped after a comparison). */
+export function verdictOfWitnesses(r: Pick<VerifyResult, 'narrower' | 'wider' | 'unknown' | 'incomplete'>): VerifyVerdict {
+  if (r.narrower.length && r.wider.length) return 'narrower+wider';
+  if (r.narrower.length) return 'narrower';
+  if (r.wider.length) return 'wider';
+  return r.unknown.length || r.incomplete ? 'unknown' : 'exact';
 }
 
 function cap(s: string): string {

@@ -15,7 +15,7 @@ import type { TranslateOptions } from '../../model/options.js';
 import { DIRECTIONS, NAMESPACE_NAME_LABEL, type Direction, type ModelPolicy, type Peer, type SubjectTerm } from '../../model/policy.js';
 import type { NetworkPolicyJson } from '../../native/types.js';
 import { toPointer } from '../../report/finding.js';
-import { calicoChain, isNamedPortKey, relaxConj } from '../../verify/common.js';
+import { calicoChain, calicoPlace, isNamedPortKey, relaxConj } from '../../verify/common.js';
 import { conjBox, lbEqual, vs } from '../../verify/labelset.js';
 import { policyRegions, tri, type Tri } from '../../verify/regions.js';
 import { ALL_PORTS, ANY_EP, epKey, Space, VerifyTimeout, type Box, type Ep } from '../../verify/space.js';
@@ -25,7 +25,7 @@ import { makeSpace } from '../../verify/symbolic.js';
 import type { Decision } from '../decisions.js';
 import { labelsOfNamespace, namespacesOf } from '../fanout.js';
 import type { OrderingResult } from '../ordering.js';
-import { PRIVATE_RANGES, type NativeRule } from '../rules.js';
+import { isAssumedExternal, type NativeRule } from '../rules.js';
 import { toLabelSelector } from '../selectors.js';
 import type { TranslatedSpec } from '../translate.js';
 import { conjsOfBox } from './label-boxes.js';
@@ -166,7 +166,7 @@ function publicBlocks(peer: Peer, options: TranslateOptions): string[] {
   if (peer.identity.kind !== 'world' || !peer.addresses) return [];
   return peer.addresses
     .map((b) => b.cidr)
-    .filter((c) => !c.endsWith('/0') && !options.clusterCidrs.some((x) => familyOf(x) === familyOf(c)) && !PRIVATE_RANGES.some((r) => familyOf(r) === familyOf(c) && (cidrContains(r, c) || cidrContains(c, r))));
+    .filter((c) => isAssumedExternal(c, options));
 }
 
 /** Does the term select pods of the namespace (namespace labels known)? */
@@ -262,7 +262,7 @@ function compileNamespace(ns: string, want: Set<ModelPolicy>, scope: readonly Mo
 function orderTies(space: Space, list: readonly ModelPolicy[], subjects: Map<ModelPolicy, Tri>, want: Set<ModelPolicy>): Map<ModelPolicy, Decision[]> {
   const out = new Map<ModelPolicy, Decision[]>();
   const decides = (p: ModelPolicy) => DIRECTIONS.some((d) => (p[d]?.rules ?? []).some((r) => r.action === 'deny' || r.action === 'pass'));
-  const place = (p: ModelPolicy) => p.calicoOrder ?? { tier: 'default', order: 1000, tieKey: '' };
+  const place = calicoPlace;
   for (const p of list) {
     if (!want.has(p)) continue;
     for (const q of list) {
