@@ -23,6 +23,8 @@ export interface CommonArgs {
   verify: boolean;
   'verify-time-limit': number;
   'cluster-state'?: string;
+  target: 'networkpolicy' | 'vpc-cni';
+  'eks-auto-mode': boolean;
 }
 
 export function withCommonOptions<T>(y: Argv<T>): Argv<T & CommonArgs> {
@@ -36,6 +38,8 @@ export function withCommonOptions<T>(y: Argv<T>): Argv<T & CommonArgs> {
     .option('cluster-cidr', { type: 'string', array: true, default: [] as string[], describe: 'pod, node or Service address range (repeatable); makes Cilium world/CIDR peers exact' })
     .option('namespaces', { type: 'string', describe: 'comma-separated namespaces of the cluster, for cluster-wide policies' })
     .option('cluster-state', { type: 'string', describe: 'file or directory with the cluster\'s Namespaces (and Pods, Services, Nodes) as printed by kubectl get -o yaml or written by collect: cluster-wide policies fan out by namespace labels, and the verifier considers only these namespaces' })
+    .option('target', { choices: ['networkpolicy', 'vpc-cni'] as const, default: 'networkpolicy' as const, describe: 'networkpolicy: native NetworkPolicies only; vpc-cni: also AWS ClusterNetworkPolicies (Admin tier) for what depends on order (Amazon VPC CNI 1.21 or later)' })
+    .option('eks-auto-mode', { type: 'boolean', default: false, describe: 'with --target vpc-cni: the cluster runs EKS Auto Mode, so domain-name (FQDN) egress rules become ApplicationNetworkPolicies' })
     .option('include-native', { type: 'boolean', default: false, describe: 'emit the native NetworkPolicies of the input again' })
     .option('include-staged', { type: 'boolean', default: false, describe: 'evaluate Calico staged policies as if enforced (a preview of applying them)' })
     .option('stdin-filename', { type: 'string', default: '<stdin>', describe: 'name used for standard input in findings' })
@@ -50,7 +54,8 @@ export function translateOptions(a: CommonArgs): TranslateOptions {
     if (!c) throw new UsageError(`--cluster-cidr ${JSON.stringify(s)} is not a CIDR (e.g. 10.0.0.0/16)`);
     return formatCidr(c.family, c.bits, c.prefix);
   });
-  const opts: TranslateOptions = { ...DEFAULT_OPTIONS, defaultNamespace: a.namespace, onUnsupported: a['on-unsupported'], clusterCidrs, includeNative: a['include-native'], includeStaged: a['include-staged'], verify: a.verify, verifyTimeLimitMs: Math.max(0.1, a['verify-time-limit']) * 1000 };
+  const opts: TranslateOptions = { ...DEFAULT_OPTIONS, defaultNamespace: a.namespace, onUnsupported: a['on-unsupported'], clusterCidrs, includeNative: a['include-native'], includeStaged: a['include-staged'], verify: a.verify, verifyTimeLimitMs: Math.max(0.1, a['verify-time-limit']) * 1000, target: a.target ?? 'networkpolicy', eksAutoMode: a['eks-auto-mode'] === true };
+  if (opts.eksAutoMode && opts.target !== 'vpc-cni') throw new UsageError('--eks-auto-mode needs --target vpc-cni');
   if (a.namespaces !== undefined) {
     opts.namespaces = a.namespaces.split(',').map((s) => s.trim()).filter((s) => s !== '');
     const bad = opts.namespaces.find((n) => !DNS_LABEL.test(n));

@@ -50,6 +50,9 @@ register(['cilium.io/v2'], 'CiliumNetworkPolicy', 'cilium/cilium-network-policy.
 register(['cilium.io/v2'], 'CiliumClusterwideNetworkPolicy', 'cilium/cilium-clusterwide-network-policy.json');
 register(['cilium.io/v2', 'cilium.io/v2alpha1'], 'CiliumCIDRGroup', 'cilium/cilium-cidr-group.json');
 register(['networking.k8s.io/v1'], 'NetworkPolicy', 'k8s/networkpolicy-v1.json');
+// Kinds the vpc-cni target emits (outputs are validated against them; `verify --against` reads them).
+register(['networking.k8s.aws/v1alpha1'], 'ClusterNetworkPolicy', 'aws/cluster-network-policy.json');
+register(['networking.k8s.aws/v1alpha1'], 'ApplicationNetworkPolicy', 'aws/application-network-policy.json');
 
 /** Schemas referenced through `$ref` by the kind schemas; registered (not compiled) when ajv is created. */
 const LIBRARIES = ['k8s/meta.json', 'k8s/networkpolicy-v1.json', 'calico/common.json', 'cilium/common.json'];

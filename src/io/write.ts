@@ -5,7 +5,10 @@
 import { mkdirSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { stringify } from 'yaml';
-import type { NetworkPolicyJson } from '../native/types.js';
+import { outputNamespace, type OutputPolicy } from '../pipeline/types.js';
+
+/** Directory of cluster-scoped outputs: not a valid namespace name, so it never meets a namespace's directory. */
+export const CLUSTER_DIR = '_cluster';
 
 const SAFE = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
@@ -23,7 +26,7 @@ export function writeAtomic(path: string, text: string): void {
   }
 }
 
-export function policyYaml(p: NetworkPolicyJson): string {
+export function policyYaml(p: OutputPolicy): string {
   return stringify(p, { lineWidth: 0 });
 }
 
@@ -39,9 +42,9 @@ export function assertNotInput(target: string, inputs: ReadonlySet<string>): voi
 }
 
 /** Returns the written paths, relative to DIR. Every target is checked before anything is written. */
-export function writeOutDir(dir: string, policies: NetworkPolicyJson[], inputs: ReadonlySet<string> = new Set()): string[] {
+export function writeOutDir(dir: string, policies: OutputPolicy[], inputs: ReadonlySet<string> = new Set()): string[] {
   const root = resolve(dir);
-  for (const p of policies) assertNotInput(resolve(root, p.metadata.namespace, `${p.metadata.name}.yaml`), inputs);
+  for (const p of policies) assertNotInput(resolve(root, outputNamespace(p) || CLUSTER_DIR, `${p.metadata.name}.yaml`), inputs);
   assertNotInput(join(root, 'kustomization.yaml'), inputs);
   try {
     mkdirSync(root, { recursive: true });
@@ -50,8 +53,9 @@ export function writeOutDir(dir: string, policies: NetworkPolicyJson[], inputs: 
   }
   const written: string[] = [];
   for (const p of policies) {
-    const { namespace, name } = p.metadata;
-    if (!SAFE.test(namespace) || !SAFE.test(name) || name.includes('..') || namespace.includes('..')) {
+    const name = p.metadata.name;
+    const namespace = outputNamespace(p) || CLUSTER_DIR;
+    if (!(SAFE.test(namespace) || namespace === CLUSTER_DIR) || !SAFE.test(name) || name.includes('..') || namespace.includes('..')) {
       throw new WriteError(`refusing to write ${namespace}/${name}: not a valid Kubernetes name`);
     }
     const target = resolve(root, namespace, `${name}.yaml`);

@@ -19,6 +19,10 @@ export interface TranslateOptions {
   verify: boolean;
   /** Longest a whole-set comparison may run before its verdict is reported unknown (`--verify-time-limit`). */
   verifyTimeLimitMs: number;
+  /** `networkpolicy` (native only) or `vpc-cni` (also AWS ClusterNetworkPolicy, VPC CNI 1.21 or later). */
+  target: 'networkpolicy' | 'vpc-cni';
+  /** The cluster runs EKS Auto Mode, whose agent enforces domain-name peers (`--eks-auto-mode`). */
+  eksAutoMode: boolean;
 }
 
 export const DEFAULT_OPTIONS: TranslateOptions = {
@@ -28,4 +32,6 @@ export const DEFAULT_OPTIONS: TranslateOptions = {
   includeNative: false,
   verify: true,
   verifyTimeLimitMs: 20000,
+  target: 'networkpolicy',
+  eksAutoMode: false,
 };

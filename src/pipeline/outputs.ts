@@ -5,11 +5,14 @@
  */
 import { findingAt, isPlainObject, type SourceObject } from '../io/documents.js';
 import type { NetworkPolicyJson } from '../native/types.js';
+import { validateClusterNetworkPolicy } from '../aws/validate.js';
+import type { CnpPlan } from '../translate/cluster-policy/plan.js';
+import { clusterPolicyDrafts, clusterPolicyObject } from './cluster-outputs.js';
 import { validateNetworkPolicy } from '../native/validate.js';
 import { dnsName, shortHash } from '../translate/names.js';
 import type { PolicyTranslation } from '../translate/translate.js';
 import { VERSION } from '../version.js';
-import type { EmittedPolicy, SourceCni, SourceReport } from './types.js';
+import { isNativeOutput, outputNamespace, type EmittedPolicy, type OutputPolicy, type SourceCni, type SourceReport } from './types.js';
 
 export interface OutputItem {
   index: number;
@@ -18,6 +21,8 @@ export interface OutputItem {
   specs: PolicyTranslation[];
   /** Emit the native source itself (`--include-native`). */
   native: boolean;
+  /** Admin-tier ClusterNetworkPolicies (`--target vpc-cni`). */
+  cnps?: CnpPlan[];
 }
 
 export const ANNOTATION_PREFIX = 'netpol-migrate.io/';
@@ -34,7 +39,7 @@ export function assignOutputs(items: OutputItem[], sources: SourceReport[]): Emi
       [`${ANNOTATION_PREFIX}source-file`]: `${obj.file}:${source.line}`,
       [`${ANNOTATION_PREFIX}version`]: VERSION,
     };
-    const candidates: NetworkPolicyJson[] = [];
+    const candidates: OutputPolicy[] = [];
     if (item.native) {
       const meta = isPlainObject(obj.value.metadata) ? obj.value.metadata : {};
       const p = structuredClone(obj.value) as unknown as NetworkPolicyJson;
@@ -62,25 +67,32 @@ export function assignOutputs(items: OutputItem[], sources: SourceReport[]): Emi
         spec: s.spec,
       });
     }
+    const drafts = clusterPolicyDrafts(item.cnps ?? []);
+    // Cluster-scoped: the namespace of a namespaced source goes into the name.
+    const clusterBase = dnsName(source.ref.namespace ? `${source.ref.namespace}-${source.ref.name}` : source.ref.name || 'policy');
+    drafts.forEach((d, n) => {
+      const name = drafts.length > 1 ? `${clusterBase}-${n + 1}` : clusterBase;
+      candidates.push(clusterPolicyObject(name, d, { ...annotations, [`${ANNOTATION_PREFIX}source-rules`]: d.origins.join(', ') }));
+    });
     for (const p of candidates) {
-      let key = `${p.metadata.namespace}/${p.metadata.name}`;
+      let key = `${outputNamespace(p)}/${p.metadata.name}`;
       if (taken.has(key)) {
         // The hash names the source object itself (file, document, place in a List), so it is stable and distinct.
         let renamed = dnsName(`${p.metadata.name}-${shortHash(`${obj.file}#${obj.documentIndex}/${obj.basePath.join('/')}/${key}`)}`);
-        for (let n = 2; taken.has(`${p.metadata.namespace}/${renamed}`); n++) renamed = dnsName(`${p.metadata.name}-${shortHash(`${obj.file}#${obj.documentIndex}/${obj.basePath.join('/')}/${key}/${n}`)}`);
+        for (let n = 2; taken.has(`${outputNamespace(p)}/${renamed}`); n++) renamed = dnsName(`${p.metadata.name}-${shortHash(`${obj.file}#${obj.documentIndex}/${obj.basePath.join('/')}/${key}/${n}`)}`);
         source.findings.push(findingAt(obj, ['metadata', 'name'], 'output/name', 'warning', `${key} is already the name of another output; this one is named ${renamed}`, 'none'));
         p.metadata.name = renamed;
-        key = `${p.metadata.namespace}/${p.metadata.name}`;
-      } else if (p.metadata.name !== source.ref.name && !p.metadata.name.startsWith(source.ref.name + '-')) {
+        key = `${outputNamespace(p)}/${p.metadata.name}`;
+      } else if (isNativeOutput(p) && p.metadata.name !== source.ref.name && !p.metadata.name.startsWith(source.ref.name + '-')) {
         source.findings.push(findingAt(obj, ['metadata', 'name'], 'output/name', 'info', `output named ${p.metadata.name} (a valid DNS-1123 name for "${source.ref.name}")`, 'none'));
       }
-      const errors = validateNetworkPolicy(p);
+      const errors = isNativeOutput(p) ? validateNetworkPolicy(p).map((e) => e.message) : validateClusterNetworkPolicy(p);
       if (errors.length > 0) {
-        source.findings.push(findingAt(obj, [], 'output/invalid', 'error', `internal error: the output ${key} would be rejected by the API server (${errors.map((e) => e.message).join('; ')}); it is not written`, 'narrower'));
+        source.findings.push(findingAt(obj, [], 'output/invalid', 'error', `internal error: the output ${key} would be rejected by the API server (${errors.join('; ')}); it is not written`, 'narrower'));
         continue;
       }
       taken.add(key);
-      source.outputs.push({ namespace: p.metadata.namespace, name: p.metadata.name });
+      source.outputs.push({ namespace: outputNamespace(p), name: p.metadata.name });
       out.push({ policy: p, source: item.index });
     }
   }

@@ -15,13 +15,15 @@ import { lowerNativePolicy } from '../native/lower.js';
 import { validateNetworkPolicy } from '../native/validate.js';
 import { normalizeFindings, type Finding } from '../report/finding.js';
 import { compileOrdered } from '../translate/compile/compile.js';
+import { planAdminTier, type CnpPlan } from '../translate/cluster-policy/plan.js';
 import { analyzeOrdering } from '../translate/ordering.js';
 import { translatePolicy } from '../translate/translate.js';
 import { vpcCniChecks } from '../translate/vpc-cni.js';
 import { classify, type ObjectClass } from './classify.js';
 import { assignOutputs } from './outputs.js';
 import { applyStaged } from './staged.js';
-import type { PipelineResult, SourceCni, SourceReport, SourceStatus } from './types.js';
+import { isNativeOutput, type PipelineResult, type SourceCni, type SourceReport, type SourceStatus } from './types.js';
+import type { NetworkPolicyJson } from '../native/types.js';
 import { finalizeSources, internalsOf, verifyTranslation, type PipelineInternals } from './verify.js';
 
 interface Entry {
@@ -127,13 +129,25 @@ export function runPipeline(files: InputFile[], options: TranslateOptions, preFi
   }
 
   const allModels = entries.flatMap((e) => e.models);
-  const ordering = analyzeOrdering(allModels);
-  const { compiled, fallbacks } = compileOrdered(allModels, ordering, options);
+  // --target vpc-cni: what depends on order goes to the Admin tier as far as it can; the native translation (the
+  // NetworkPolicy tier) is made from what is left (translate/cluster-policy/plan.ts).
+  const admin = options.target === 'vpc-cni' ? planAdminTier(allModels, options) : undefined;
+  const nativeOf = (m: ModelPolicy) => admin?.nativeModel.get(m) ?? m;
+  const sourceOf = new Map(allModels.map((m) => [nativeOf(m), m]));
+  const nativeModels = allModels.map(nativeOf).filter((m) => m.cni === 'native' || m.ingress !== undefined || m.egress !== undefined);
+  const ordering = analyzeOrdering(nativeModels);
+  const { compiled, fallbacks } = compileOrdered(nativeModels, ordering, options);
   const specsBySource = new Map<Entry, ReturnType<typeof translatePolicy>[]>();
+  const cnpsBySource = new Map<Entry, CnpPlan[]>();
   for (const e of entries) {
     if (e.cls !== 'calico-policy' && e.cls !== 'cilium-policy') continue;
-    const translations = e.models.map((m) => translatePolicy(m, ordering, options, compiled.get(m)));
-    for (const m of e.models) {
+    const cnps = admin?.cnps.filter((c) => e.models.includes(c.model)) ?? [];
+    if (cnps.length > 0) cnpsBySource.set(e, cnps);
+    for (const n of admin?.notes.filter((x) => e.models.includes(x.model)) ?? []) e.notes.add(n.code, n.path, n.message, { severity: 'info', effect: 'none' });
+    if (cnps.length > 0) e.notes.add('output/cluster-network-policy', [], `the Admin tier carries ${cnps.reduce((n, c) => n + c.rules.length, 0)} of its decisions as AWS ClusterNetworkPolicies (priorities ${[...new Set(cnps.map((c) => c.priority))].join(', ')}), evaluated before every NetworkPolicy by the VPC CNI engine (1.21 or later)`);
+    // A model whose every direction the Admin tier decides in full needs no native policy.
+    const translations = e.models.map(nativeOf).filter((m) => m.ingress !== undefined || m.egress !== undefined).map((m) => translatePolicy(m, ordering, options, compiled.get(m)));
+    for (const m of e.models.map(nativeOf)) {
       const why = fallbacks.get(m);
       if (why) e.notes.add('output/compile-fallback', m.subject.path, why);
     }
@@ -142,7 +156,8 @@ export function runPipeline(files: InputFile[], options: TranslateOptions, preFi
     specsBySource.set(e, translations);
   }
   for (const s of ordering.native) {
-    const e = entries.find((x) => x.models.includes(s.policy));
+    const src = sourceOf.get(s.policy) ?? s.policy;
+    const e = entries.find((x) => x.models.includes(src));
     e?.notes.add(s.code, s.rule.path, s.message);
   }
 
@@ -151,11 +166,11 @@ export function runPipeline(files: InputFile[], options: TranslateOptions, preFi
   for (const e of entries) if (!policyEntries.includes(e)) fileFindings.push(...e.notes.findings);
   const sources: SourceReport[] = policyEntries.map((e) => sourceReport(e));
   const outputs = assignOutputs(
-    policyEntries.map((e, i) => ({ index: i, entry: e.obj, cni: sources[i]!.cni, specs: specsBySource.get(e) ?? [], native: e.cls === 'native-policy' && (options.includeNative || e.emitNative === true) && usable(e) })),
+    policyEntries.map((e, i) => ({ index: i, entry: e.obj, cni: sources[i]!.cni, specs: specsBySource.get(e) ?? [], cnps: cnpsBySource.get(e) ?? [], native: e.cls === 'native-policy' && (options.includeNative || e.emitNative === true) && usable(e) })),
     sources,
   );
   policyEntries.forEach((e, i) => {
-    if (!e.models.some((m) => compiled.has(m))) return;
+    if (!e.models.some((m) => compiled.has(nativeOf(m)))) return;
     const own = outputs.filter((o) => o.source === i).map((o) => o.policy.spec);
     const size = JSON.stringify(own).length;
     const input = JSON.stringify(isPlainObject(e.obj.value.spec) ? e.obj.value.spec : e.obj.value).length;
@@ -163,8 +178,9 @@ export function runPipeline(files: InputFile[], options: TranslateOptions, preFi
       sources[i]!.findings.push(findingAt(e.obj, [], 'output/compiled-size', 'info', `the compiled output (${own.length} ${own.length === 1 ? 'policy' : 'policies'}) is ${(size / input).toFixed(1)} times the size of the source: native rules cannot subtract, so each Deny splits the peers, ports and pods of the allows after it into the parts that remain`, 'none'));
     }
   });
-  for (const f of vpcCniChecks(outputs.map((o) => o.policy))) {
-    const o = outputs[f.output]!;
+  const nativeOutputs = outputs.filter((o) => isNativeOutput(o.policy));
+  for (const f of vpcCniChecks(nativeOutputs.map((o) => o.policy as NetworkPolicyJson))) {
+    const o = nativeOutputs[f.output]!;
     const e = policyEntries[o.source]!;
     sources[o.source]!.findings.push(findingAt(e.obj, [], f.code, 'warning', f.message, 'narrower'));
   }
@@ -173,7 +189,8 @@ export function runPipeline(files: InputFile[], options: TranslateOptions, preFi
     models: policyEntries.map((e) => e.models),
     objects: policyEntries.map((e) => e.obj),
     assumedExternal: [...specsBySource.values()].flat().flatMap((t) => t.assumedExternal),
-    compiled: new Set(policyEntries.map((e, i) => (e.models.some((m) => compiled.has(m)) ? i : -1)).filter((i) => i >= 0)),
+    // Compiled sources and those with Admin-tier outputs depend on the other policies: compared in context.
+    compiled: new Set(policyEntries.map((e, i) => (e.models.some((m) => compiled.has(nativeOf(m))) || cnpsBySource.has(e) ? i : -1)).filter((i) => i >= 0)),
   };
   internalsOf.set(result, internals);
   if (options.verify) verifyTranslation(result, internals, options);

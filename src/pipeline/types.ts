@@ -1,6 +1,7 @@
 /** The result that flows from the pipeline to the writers and the report formatters. */
 import type { Finding, ObjectRef } from '../report/finding.js';
 import type { NetworkPolicyJson } from '../native/types.js';
+import type { ClusterNetworkPolicyJson } from '../aws/types.js';
 
 export type SourceStatus = 'converted' | 'partial' | 'skipped' | 'invalid';
 /** `skipped`: nothing was emitted and nothing changes (invalid, staged or derived sources). */
@@ -8,8 +9,21 @@ export type Verdict = 'exact' | 'narrower' | 'wider' | 'narrower+wider' | 'unkno
 export type SourceCni = 'calico' | 'cilium' | 'native';
 
 export interface OutputRef {
+  /** Empty for a cluster-scoped output (ClusterNetworkPolicy). */
   namespace: string;
   name: string;
+}
+
+/** What the tool emits: native NetworkPolicies, and AWS ClusterNetworkPolicies with `--target vpc-cni`. */
+export type OutputPolicy = NetworkPolicyJson | ClusterNetworkPolicyJson;
+
+export function isNativeOutput(p: OutputPolicy): p is NetworkPolicyJson {
+  return p.kind === 'NetworkPolicy';
+}
+
+/** Namespace of an output; empty for a cluster-scoped one. */
+export function outputNamespace(p: OutputPolicy): string {
+  return isNativeOutput(p) ? p.metadata.namespace : '';
 }
 
 /** Concrete connections the verifier found different before and after (readable sentences). */
@@ -44,7 +58,7 @@ export interface SourceReport {
 }
 
 export interface EmittedPolicy {
-  policy: NetworkPolicyJson;
+  policy: OutputPolicy;
   /** Index into `sources`. */
   source: number;
 }

@@ -48,7 +48,8 @@ export function verifyCompiledSources(ctx: CompiledContext, opts: VerifyOptions)
     const family = families.get(cni) ?? [];
     const local = (p: ModelPolicy) => p.namespace === null || p.namespace === ns;
     const before = [...family.flatMap((i) => ctx.models[i]!.filter(local)), ...natives.filter(local)];
-    const after = [...family.flatMap((i) => ctx.outputsOf(i).filter((p) => p.namespace === ns)), ...natives.filter(local)];
+    // Cluster-scoped outputs (ClusterNetworkPolicies) count in every namespace.
+    const after = [...family.flatMap((i) => ctx.outputsOf(i).filter(local)), ...natives.filter(local)];
     const max = Math.min(50, 3 * members.length);
     const r = compareAllowed(before, after, { ...opts, timeLimitMs: Math.min(PER_NAMESPACE_MS, opts.timeLimitMs ?? PER_NAMESPACE_MS), maxWitnesses: max, focus: members.flatMap((i) => ctx.models[i]!), focusNamespaces: [ns] });
     // A capped search may have missed the differences of some members: their verdict is not known to be exact.

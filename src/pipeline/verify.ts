@@ -9,12 +9,12 @@ import { complementCidrs } from '../model/blocks.js';
 import type { TranslateOptions } from '../model/options.js';
 import type { ModelPolicy } from '../model/policy.js';
 import { lowerNativePolicy } from '../native/lower.js';
-import type { NetworkPolicyJson } from '../native/types.js';
+import { lowerClusterNetworkPolicy } from '../aws/lower.js';
 import { normalizeFindings, type Finding } from '../report/finding.js';
 import { resolveNamespaceLabels } from './resolve-namespaces.js';
 import { verifyCompiledSources } from './verify-compiled.js';
 import { compareAllowed, evaluateConnectionDetailed, verdictOfWitnesses, type VerifyOptions, type VerifyResult, type Witness } from '../verify/index.js';
-import type { PipelineResult, SourceReport, Verdict, Witnesses } from './types.js';
+import { isNativeOutput, type OutputPolicy, type PipelineResult, type SourceReport, type Verdict, type Witnesses } from './types.js';
 
 /** What the pipeline knows about each source beyond the report: what verification needs. */
 export interface PipelineInternals {
@@ -37,17 +37,20 @@ export function podRanges(options: TranslateOptions, assumedExternal: string[]):
   return undefined;
 }
 
-/** A native policy as a model policy (it has no source position of its own). */
-export function lowerOutput(p: NetworkPolicyJson): ModelPolicy {
+/**
+ * An output as model policies (it has no source position of its own): a native policy as itself; a
+ * ClusterNetworkPolicy in the VPC CNI engine's order, which the Calico tier walk evaluates (aws/lower.ts).
+ */
+export function lowerOutput(p: OutputPolicy): ModelPolicy[] {
   const obj: SourceObject = {
     file: '<output>',
     documentIndex: 0,
     basePath: [],
     value: p as unknown as Record<string, unknown>,
     locate: () => ({ line: 1, column: 1 }),
-    ref: { apiVersion: p.apiVersion, kind: p.kind, namespace: p.metadata.namespace, name: p.metadata.name },
+    ref: { apiVersion: p.apiVersion, kind: p.kind, ...(isNativeOutput(p) ? { namespace: p.metadata.namespace } : {}), name: p.metadata.name },
   };
-  return lowerNativePolicy(obj, p.metadata.namespace);
+  return isNativeOutput(p) ? [lowerNativePolicy(obj, p.metadata.namespace)] : lowerClusterNetworkPolicy(obj);
 }
 
 function verifyOptions(options: TranslateOptions, assumedExternal: string[], maxWitnesses: number): VerifyOptions {
@@ -93,13 +96,13 @@ function verifyWhole(models: ModelPolicy[][], afterOf: (cni: 'calico' | 'cilium'
 export function verifyTranslation(result: PipelineResult, internals: PipelineInternals, options: TranslateOptions): void {
   const opts = verifyOptions(options, internals.assumedExternal, 3);
   const models = internals.models.map((l) => l.map((m) => resolveNamespaceLabels(m, options.namespaceLabels)));
-  const lowerResolved = (p: NetworkPolicyJson) => resolveNamespaceLabels(lowerOutput(p), options.namespaceLabels);
+  const lowerResolved = (p: OutputPolicy) => lowerOutput(p).map((m) => resolveNamespaceLabels(m, options.namespaceLabels));
   const outputsOf = (i: number) => result.outputs.filter((o) => o.source === i).map((o) => o.policy);
   const rejected = new Set<number>();
   const lowered = new Map<number, ModelPolicy[]>();
   const loweredOf = (i: number) => {
     let v = lowered.get(i);
-    if (!v) lowered.set(i, (v = outputsOf(i).map(lowerResolved)));
+    if (!v) lowered.set(i, (v = outputsOf(i).flatMap(lowerResolved)));
     return v;
   };
   const natives = models.flat().filter((m) => m.cni === 'native');
@@ -125,7 +128,7 @@ export function verifyTranslation(result: PipelineResult, internals: PipelineInt
       // source's own rules let through is its own: with its rules removed (its pods still isolated), the rest of
       // the output must deny it.
       const others = [...ctx.after.filter((m) => !loweredOf(i).includes(m)), ...loweredOf(i).map(withoutRules)];
-      const own = (w: Witness) => evaluateConnectionDetailed(others, w.cluster, w.connection, 'native').verdict !== 'allow';
+      const own = (w: Witness) => evaluateConnectionDetailed(others, w.cluster, w.connection).verdict !== 'allow';
       r = { ...r, wider: r.wider.filter(own), unknown: r.unknown.filter((u) => !(u.witness.after === 'allow' && u.witness.before !== 'allow') || own(u.witness)) };
       r.verdict = verdictOfWitnesses(r);
     }
@@ -142,7 +145,7 @@ export function verifyTranslation(result: PipelineResult, internals: PipelineInt
     }
   }, compiledResults);
   if (rejected.size > 0) result.outputs = result.outputs.filter((o) => !rejected.has(o.source));
-  const afterOf = (cni: 'calico' | 'cilium') => models.flatMap((m, i) => (m.some((p) => p.cni === cni) ? outputsOf(i).map(lowerResolved) : []));
+  const afterOf = (cni: 'calico' | 'cilium') => models.flatMap((m, i) => (m.some((p) => p.cni === cni) ? outputsOf(i).flatMap(lowerResolved) : []));
   const whole = verifyWhole(models, afterOf, verifyOptions(options, internals.assumedExternal, 10));
   if (whole) result.wholeSet = whole;
 }
@@ -160,11 +163,11 @@ const SOURCE_ANNOTATION = 'netpol-migrate.io/source';
  * tool) instead of the translator's output. Policies that name their source in the `netpol-migrate.io/source`
  * annotation are compared per source; all of them together against the whole set.
  */
-export function verifyAgainst(result: PipelineResult, internals: PipelineInternals, against: NetworkPolicyJson[], options: TranslateOptions): void {
+export function verifyAgainst(result: PipelineResult, internals: PipelineInternals, against: OutputPolicy[], options: TranslateOptions): void {
   const opts = verifyOptions(options, internals.assumedExternal, 5);
   const models = internals.models.map((l) => l.map((m) => resolveNamespaceLabels(m, options.namespaceLabels)));
-  const lowerResolved = (p: NetworkPolicyJson) => resolveNamespaceLabels(lowerOutput(p), options.namespaceLabels);
-  const bySource = new Map<string, NetworkPolicyJson[]>();
+  const lowerResolved = (p: OutputPolicy) => lowerOutput(p).map((m) => resolveNamespaceLabels(m, options.namespaceLabels));
+  const bySource = new Map<string, OutputPolicy[]>();
   for (const p of against) {
     const key = p.metadata.annotations?.[SOURCE_ANNOTATION];
     if (key) bySource.set(key, [...(bySource.get(key) ?? []), p]);
@@ -184,7 +187,7 @@ export function verifyAgainst(result: PipelineResult, internals: PipelineInterna
   const givenOf = new Map<number, ModelPolicy[]>();
   const loweredOf = (i: number) => {
     let v = givenOf.get(i);
-    if (!v) givenOf.set(i, (v = (bySource.get(keyOf(result.sources[i]!)) ?? []).map(lowerResolved)));
+    if (!v) givenOf.set(i, (v = (bySource.get(keyOf(result.sources[i]!)) ?? []).flatMap(lowerResolved)));
     return v;
   };
   // Ordered sources (Deny, Pass, tiers) are compared in context, as the translator's own compiled outputs are: what
@@ -206,12 +209,12 @@ export function verifyAgainst(result: PipelineResult, internals: PipelineInterna
     contextual,
   );
   // A policy that names its source belongs to that source's family; one that does not is compared with both.
-  const familyOfPolicy = (p: NetworkPolicyJson) => {
+  const familyOfPolicy = (p: OutputPolicy) => {
     const src = p.metadata.annotations?.[SOURCE_ANNOTATION] ?? '';
     return src.startsWith('cilium.io/') ? 'cilium' : src.includes('projectcalico.org/') ? 'calico' : undefined;
   };
-  const lowered = against.map((p) => ({ family: familyOfPolicy(p), model: lowerResolved(p) }));
-  const afterOf = (cni: 'calico' | 'cilium') => lowered.filter((x) => x.family === undefined || x.family === cni).map((x) => x.model);
+  const lowered = against.map((p) => ({ family: familyOfPolicy(p), models: lowerResolved(p) }));
+  const afterOf = (cni: 'calico' | 'cilium') => lowered.filter((x) => x.family === undefined || x.family === cni).flatMap((x) => x.models);
   const whole = verifyWhole(models, afterOf, { ...opts, maxWitnesses: 20 });
   if (whole) result.wholeSet = whole;
   result.outputs = [];

@@ -17,7 +17,9 @@ import type {
 } from '../../src/native/types.js';
 import { validateNetworkPolicy } from '../../src/native/validate.js';
 import { runPipeline } from '../../src/pipeline/run.js';
-import type { PipelineResult, SourceReport } from '../../src/pipeline/types.js';
+import { isNativeOutput, type PipelineResult, type SourceReport } from '../../src/pipeline/types.js';
+import type { ClusterNetworkPolicyJson } from '../../src/aws/types.js';
+import { validateClusterNetworkPolicy } from '../../src/aws/validate.js';
 import type { Effect, Finding, Severity } from '../../src/report/finding.js';
 
 export type Direction = 'ingress' | 'egress';
@@ -27,6 +29,8 @@ export interface Conversion {
   result: PipelineResult;
   /** Every emitted NetworkPolicy, in output order. */
   policies: NetworkPolicyJson[];
+  /** Every emitted ClusterNetworkPolicy (`target: 'vpc-cni'`), each valid under its CRD schema. */
+  clusterPolicies: ClusterNetworkPolicyJson[];
   /** Findings of every source plus the file-level findings. */
   findings: Finding[];
   sources: SourceReport[];
@@ -36,12 +40,14 @@ export interface Conversion {
 export function convert(input: string | Array<{ name: string; text: string }>, opts: Partial<TranslateOptions> = {}): Conversion {
   const files = typeof input === 'string' ? [{ name: 'trap.yaml', text: input }] : input;
   const result = runPipeline(files, { ...DEFAULT_OPTIONS, ...opts });
-  const policies = result.outputs.map((o) => o.policy);
+  const policies = result.outputs.map((o) => o.policy).filter(isNativeOutput);
+  const clusterPolicies = result.outputs.map((o) => o.policy).filter((p): p is ClusterNetworkPolicyJson => !isNativeOutput(p));
+  for (const p of clusterPolicies) expect(validateClusterNetworkPolicy(p), `emitted ${p.metadata.name}`).to.deep.equal([]);
   for (const p of policies) {
     const problems = nativeInvariantViolations(p);
     expect(problems, `emitted ${p.metadata.namespace}/${p.metadata.name} breaks native invariants`).to.deep.equal([]);
   }
-  return { result, policies, findings: [...result.sources.flatMap((s) => s.findings), ...result.fileFindings], sources: result.sources };
+  return { result, policies, clusterPolicies, findings: [...result.sources.flatMap((s) => s.findings), ...result.fileFindings], sources: result.sources };
 }
 
 /** metadata.name of the source object as written in the input. */
@@ -66,7 +72,7 @@ export function source(c: Conversion, name: string): SourceReport {
 /** Policies emitted for the source named `sourceName`. */
 export function policiesOf(c: Conversion, sourceName: string): NetworkPolicyJson[] {
   const idx = sourceIndex(c, sourceName);
-  return c.result.outputs.filter((o) => o.source === idx).map((o) => o.policy);
+  return c.result.outputs.filter((o) => o.source === idx).map((o) => o.policy).filter(isNativeOutput);
 }
 
 /** The one emitted policy with that name (and namespace, when given). Fails the test when absent or ambiguous. */

@@ -7,7 +7,9 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
-import { DEFAULT_OPTIONS } from '../../src/model/options.js';
+import { DEFAULT_OPTIONS, type TranslateOptions } from '../../src/model/options.js';
+import { isNativeOutput } from '../../src/pipeline/types.js';
+import { validateClusterNetworkPolicy } from '../../src/aws/validate.js';
 import { runPipeline } from '../../src/pipeline/run.js';
 
 const RUNS = Number(process.env.NETPOL_FUZZ_RUNS ?? 60);
@@ -87,8 +89,9 @@ function ciliumDocs(ps: Array<{ endpointSelector: unknown; ingress: unknown[]; i
  * the allowed ports are cut (a native rule with ports never matches them). With --cluster-cidr, outside addresses are
  * told apart from pods, so they stay exact.
  */
-function expectExact(text: string): void {
-  const r = runPipeline([{ name: 'gen.yaml', text }], { ...DEFAULT_OPTIONS, namespaces: ['prod', 'dev'], clusterCidrs: ['10.0.0.0/8', 'fd00::/8'] });
+function expectExact(text: string, target: TranslateOptions['target'] = 'networkpolicy'): void {
+  const r = runPipeline([{ name: 'gen.yaml', text }], { ...DEFAULT_OPTIONS, namespaces: ['prod', 'dev'], clusterCidrs: ['10.0.0.0/8', 'fd00::/8'], target });
+  for (const o of r.outputs) if (!isNativeOutput(o.policy)) expect(validateClusterNetworkPolicy(o.policy), o.policy.metadata.name).to.deep.equal([]);
   const wider = r.sources.filter((s) => s.verdict === 'wider' || s.verdict === 'narrower+wider' || s.findings.some((f) => f.code === 'output/verifier-wider'));
   expect(wider.map((s) => `${s.ref.name}: ${s.witnesses?.wider[0] ?? s.findings.map((f) => f.code).join(',')}`), `input:\n${text}`).to.deep.equal([]);
   const verdict = r.wholeSet?.verdict;
@@ -106,5 +109,14 @@ describe('property: compile then verify is exact with pod peers, never wider', f
 
   it(`random Cilium sets with deny rules (${RUNS} runs)`, () => {
     fc.assert(fc.property(fc.array(ciliumPolicy, { minLength: 1, maxLength: 3 }), (ps) => expectExact(ciliumDocs(ps))), { seed: SEED, numRuns: RUNS });
+  });
+
+  // --target vpc-cni: Admin-tier ClusterNetworkPolicies evaluated in the VPC CNI engine's order, with the rest native.
+  it(`random ordered Calico sets with tiers, target vpc-cni (${RUNS} runs)`, () => {
+    fc.assert(fc.property(tierDefs, fc.array(calicoPolicy, { minLength: 1, maxLength: 4 }), (t, ps) => expectExact(calicoDocs(t, ps), 'vpc-cni')), { seed: SEED, numRuns: RUNS });
+  });
+
+  it(`random Cilium sets with deny rules, target vpc-cni (${RUNS} runs)`, () => {
+    fc.assert(fc.property(fc.array(ciliumPolicy, { minLength: 1, maxLength: 3 }), (ps) => expectExact(ciliumDocs(ps), 'vpc-cni')), { seed: SEED, numRuns: RUNS });
   });
 });

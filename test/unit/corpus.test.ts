@@ -4,6 +4,8 @@
  * process through `runPipeline`. Nothing may crash, every emitted policy must pass the API server's validation, every
  * report must match the schema, and two runs must give byte-identical output.
  */
+import { isNativeOutput, outputNamespace } from '../../src/pipeline/types.js';
+import { validateClusterNetworkPolicy } from '../../src/aws/validate.js';
 import { expect } from 'chai';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -167,10 +169,10 @@ describe('corpus: every file in process (runPipeline)', () => {
       expect(reportSchemaErrors(report)).to.equal('');
       for (const s of report.sources) expect(s.file).to.equal(file);
       for (const o of a.result.outputs) {
-        const errors = validateNetworkPolicy(o.policy);
-        expect(errors, `${o.policy.metadata.namespace}/${o.policy.metadata.name}: ${errors.map((e) => e.message).join('; ')}`).to.deep.equal([]);
+        const errors = isNativeOutput(o.policy) ? validateNetworkPolicy(o.policy).map((e) => e.message) : validateClusterNetworkPolicy(o.policy);
+        expect(errors, `${outputNamespace(o.policy)}/${o.policy.metadata.name}: ${errors.join('; ')}`).to.deep.equal([]);
       }
-      const names = a.result.outputs.map((o) => `${o.policy.metadata.namespace}/${o.policy.metadata.name}`);
+      const names = a.result.outputs.map((o) => `${outputNamespace(o.policy)}/${o.policy.metadata.name}`);
       expect(new Set(names).size, `output names are unique: ${names.join(', ')}`).to.equal(names.length);
       // what `convert --out-dir` does with this file alone
       const out = join(outRoot, String(index));

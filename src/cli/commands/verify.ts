@@ -10,7 +10,9 @@ import { validateNetworkPolicy } from '../../native/validate.js';
 import type { NetworkPolicyJson } from '../../native/types.js';
 import { runPipeline } from '../../pipeline/run.js';
 import { finalizeSources, internalsOf, verifyAgainst } from '../../pipeline/verify.js';
-import type { PipelineResult, Verdict } from '../../pipeline/types.js';
+import type { OutputPolicy, PipelineResult, Verdict } from '../../pipeline/types.js';
+import { AWS_API_VERSION, type ClusterNetworkPolicyJson } from '../../aws/types.js';
+import { validateClusterNetworkPolicy } from '../../aws/validate.js';
 import { formatReport, type ReportFormat } from '../../report/format/index.js';
 import { useColor } from '../color.js';
 import { readCommandInputs } from '../inputs.js';
@@ -73,18 +75,26 @@ export function failsVerify(result: PipelineResult, failOn: VerifyFailOn): boole
 }
 
 /**
- * The native policies of `--against`: every NetworkPolicy in the file or directory (a missing namespace is
- * `--namespace`'s); one the API server would reject is reported and left out, like any other invalid input.
+ * The policies of `--against`: every NetworkPolicy (a missing namespace is `--namespace`'s) and AWS
+ * ClusterNetworkPolicy in the file or directory; one the API server would reject is reported and left out, like any
+ * other invalid input.
  */
 function readAgainst(path: string, defaultNamespace: string) {
   const read = readInputs([path], { stdinName: '<stdin>', readStdin: () => Buffer.alloc(0) });
   if (read.unreadable) throw new UsageError(`--against ${path}: cannot be read`);
-  const policies: NetworkPolicyJson[] = [];
+  const policies: OutputPolicy[] = [];
   const findings = [...read.findings];
   for (const f of read.files) {
     const parsed = parseFile(f);
     findings.push(...parsed.findings);
     for (const obj of parsed.objects) {
+      if (obj.ref.apiVersion === AWS_API_VERSION && obj.ref.kind === 'ClusterNetworkPolicy' && isPlainObject(obj.value.metadata)) {
+        const c = obj.value as unknown as ClusterNetworkPolicyJson;
+        const errors = validateClusterNetworkPolicy(c);
+        if (errors.length > 0) findings.push(findingAt(obj, [], 'output/invalid', 'error', `--against: ${errors.join('; ')}; this policy is left out of the comparison`, 'unknown'));
+        else policies.push(c);
+        continue;
+      }
       if (obj.ref.apiVersion !== 'networking.k8s.io/v1' || obj.ref.kind !== 'NetworkPolicy' || !isPlainObject(obj.value.metadata)) continue;
       const meta = obj.value.metadata;
       const p = { ...obj.value, metadata: { ...meta, namespace: typeof meta.namespace === 'string' ? meta.namespace : defaultNamespace } } as unknown as NetworkPolicyJson;
