@@ -1,7 +1,8 @@
 /**
  * The Admin tier plan of one source (translate/cluster-policy/plan.ts) as ClusterNetworkPolicy objects: one per
- * subject term and priority, at most 100 rules each (rules of one priority can be split freely: they share their
- * action), each rule named after the source rule it carries.
+ * subject term and priority, ingress and egress together (the two directions never meet in the engine), at most 100
+ * rules per direction (rules of one priority can be split freely: they share their action), each rule named after
+ * the source rule it carries.
  */
 import { AWS_API_VERSION, CNP_LIMITS, type ClusterNetworkPolicyJson, type CnpEgressRuleJson, type CnpIngressRuleJson } from '../aws/types.js';
 import type { CnpPlan, CnpRulePlan } from '../translate/cluster-policy/plan.js';
@@ -25,15 +26,24 @@ export interface ClusterPolicyDraft {
 
 export function clusterPolicyDrafts(plans: readonly CnpPlan[]): ClusterPolicyDraft[] {
   const out: ClusterPolicyDraft[] = [];
+  const open = new Map<string, ClusterPolicyDraft[]>();
   for (const plan of plans) {
     const rules = plan.rules.flatMap(splitPeers);
     for (const subject of plan.subjects) {
+      const key = `${plan.priority} ${JSON.stringify(subject)}`;
       for (let i = 0; i < rules.length; i += CNP_LIMITS.rules) {
         const chunk = rules.slice(i, i + CNP_LIMITS.rules);
-        const spec: ClusterNetworkPolicyJson['spec'] = { tier: 'Admin', priority: plan.priority, subject };
-        if (plan.direction === 'ingress') spec.ingress = chunk.map((r): CnpIngressRuleJson => ({ name: ruleName(r), action: r.action, from: r.peers, ...(r.ports ? { ports: r.ports } : {}) }));
-        else spec.egress = chunk.map((r): CnpEgressRuleJson => ({ name: ruleName(r), action: r.action, to: r.peers, ...(r.ports ? { ports: r.ports } : {}) }));
-        out.push({ spec, origins: [...new Set(chunk.map((r) => r.origin))] });
+        const candidates = open.get(key) ?? [];
+        // The same priority and subject: join a policy with room in this direction.
+        let draft = candidates.find((d) => (d.spec[plan.direction]?.length ?? 0) + chunk.length <= CNP_LIMITS.rules);
+        if (!draft) {
+          draft = { spec: { tier: 'Admin', priority: plan.priority, subject }, origins: [] };
+          out.push(draft);
+          open.set(key, [...candidates, draft]);
+        }
+        if (plan.direction === 'ingress') draft.spec.ingress = [...(draft.spec.ingress ?? []), ...chunk.map((r): CnpIngressRuleJson => ({ name: ruleName(r), action: r.action, from: r.peers, ...(r.ports ? { ports: r.ports } : {}) }))];
+        else draft.spec.egress = [...(draft.spec.egress ?? []), ...chunk.map((r): CnpEgressRuleJson => ({ name: ruleName(r), action: r.action, to: r.peers, ...(r.ports ? { ports: r.ports } : {}) }))];
+        draft.origins = [...new Set([...draft.origins, ...chunk.map((r) => r.origin)])];
       }
     }
   }
