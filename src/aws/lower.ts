@@ -49,6 +49,8 @@ function lowerPeer(raw: unknown, path: JsonPath): Peer[] {
     return np === null ? [] : [{ identity: { kind: 'pods', ...np }, opaque: [], path }];
   }
   if (Array.isArray(raw.networks)) {
+    // Every address of both families: every peer, nodes and other cluster entities included, as for an "any" peer.
+    if (raw.networks.includes('0.0.0.0/0') && raw.networks.includes('::/0')) return [{ identity: { kind: 'any' }, opaque: [], path }];
     // A network matches every address in it, pods included: the engine matches by IP (vpc-cni-target §1.1).
     return [{ identity: { kind: 'any' }, addresses: raw.networks.map((c) => ({ cidr: String(c), except: [] })), opaque: [], path }];
   }
