@@ -15,7 +15,7 @@ import { requirement, type LabelConj } from '../model/labels.js';
 import type { DirectionPolicy, ModelPolicy, ModelRule, Peer, ProtoPorts, RuleAction } from '../model/policy.js';
 import { PORT_PROTOCOLS } from '../model/policy.js';
 import { normalizeProtoPorts } from '../model/ports.js';
-import { labelSelectorConj } from '../native/lower.js';
+import { labelSelectorConj, lowerNativePolicy } from '../native/lower.js';
 import type { JsonPath } from '../report/finding.js';
 import type { SourceObject } from '../io/documents.js';
 import { isPlainObject } from '../io/documents.js';
@@ -132,4 +132,26 @@ export function lowerClusterNetworkPolicy(obj: SourceObject): ModelPolicy[] {
 /** `kubernetes.io/metadata.name In [ns]`: the conjunction of one namespace. */
 export function namespaceConj(ns: string): LabelConj {
   return [requirement('kubernetes.io/metadata.name', 'In', [ns])];
+}
+
+/**
+ * An ApplicationNetworkPolicy: a NetworkPolicy (same tier, same union, same isolation) whose domain-name peers allow
+ * the addresses DNS returns at run time, which the verifier cannot know: an opaque peer outside the cluster.
+ */
+export function lowerApplicationNetworkPolicy(obj: SourceObject, namespace: string): ModelPolicy {
+  const policy = lowerNativePolicy(obj, namespace);
+  const spec = isPlainObject(obj.value.spec) ? obj.value.spec : {};
+  const rules = Array.isArray(spec.egress) ? spec.egress : [];
+  for (const rule of policy.egress?.rules ?? []) {
+    const i = rule.path[2] as number;
+    const raw = isPlainObject(rules[i]) ? rules[i] : {};
+    const to = Array.isArray(raw.to) ? raw.to : [];
+    if (rule.peers === 'any') continue;
+    rule.peers = rule.peers.flatMap((p) => {
+      const j = p.path[4] as number;
+      const peer = to[j];
+      return isPlainObject(peer) && Array.isArray(peer.domainNames) ? lowerPeer({ domainNames: peer.domainNames }, p.path) : [p];
+    });
+  }
+  return policy;
 }

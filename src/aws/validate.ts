@@ -7,7 +7,7 @@ import { validateObject } from '../io/schemas.js';
 import { isValidLabelKey, isValidLabelValue } from '../model/labels.js';
 import { parseCidr } from '../model/cidr.js';
 import type { LabelSelectorJson } from '../native/types.js';
-import type { ClusterNetworkPolicyJson, CnpPeerJson, CnpPortJson } from './types.js';
+import type { ApplicationNetworkPolicyJson, ClusterNetworkPolicyJson, CnpPeerJson, CnpPortJson } from './types.js';
 
 function selectorErrors(sel: LabelSelectorJson | undefined, where: string): string[] {
   if (!sel) return [];
@@ -46,5 +46,14 @@ export function validateClusterNetworkPolicy(p: ClusterNetworkPolicyJson): strin
     r.to.forEach((q, j) => out.push(...peerErrors(q, `spec.egress[${i}].to[${j}]`)));
     (r.ports ?? []).forEach((q, j) => out.push(...portErrors(q, `spec.egress[${i}].ports[${j}]`)));
   });
+  return out;
+}
+
+/** An emitted ApplicationNetworkPolicy: its CRD schema (domain names exclusive of other peer fields, the name
+ * pattern) and the selector syntax. */
+export function validateApplicationNetworkPolicy(p: ApplicationNetworkPolicyJson): string[] {
+  const out = validateObject(p.apiVersion, p.kind, p).map((i) => `${i.path.join('.')}: ${i.message}`);
+  out.push(...selectorErrors(p.spec.podSelector, 'spec.podSelector'));
+  (p.spec.egress ?? []).forEach((r, i) => (r.to ?? []).forEach((q, j) => out.push(...selectorErrors(q.podSelector, `spec.egress[${i}].to[${j}]`), ...selectorErrors(q.namespaceSelector, `spec.egress[${i}].to[${j}]`))));
   return out;
 }

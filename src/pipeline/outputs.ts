@@ -5,10 +5,11 @@
  */
 import { findingAt, isPlainObject, type SourceObject } from '../io/documents.js';
 import type { NetworkPolicyJson } from '../native/types.js';
-import { validateClusterNetworkPolicy } from '../aws/validate.js';
+import { validateOutput } from './validate-output.js';
 import type { CnpPlan } from '../translate/cluster-policy/plan.js';
+import type { FqdnPlan } from '../translate/cluster-policy/fqdn.js';
+import { AWS_API_VERSION } from '../aws/types.js';
 import { clusterPolicyDrafts, clusterPolicyObject } from './cluster-outputs.js';
-import { validateNetworkPolicy } from '../native/validate.js';
 import { dnsName, shortHash } from '../translate/names.js';
 import type { PolicyTranslation } from '../translate/translate.js';
 import { VERSION } from '../version.js';
@@ -23,6 +24,8 @@ export interface OutputItem {
   native: boolean;
   /** Admin-tier ClusterNetworkPolicies (`--target vpc-cni`). */
   cnps?: CnpPlan[];
+  /** ApplicationNetworkPolicies for domain-name egress (`--eks-auto-mode`). */
+  anps?: FqdnPlan[];
 }
 
 export const ANNOTATION_PREFIX = 'netpol-migrate.io/';
@@ -74,6 +77,15 @@ export function assignOutputs(items: OutputItem[], sources: SourceReport[]): Emi
       const name = drafts.length > 1 ? `${clusterBase}-${n + 1}` : clusterBase;
       candidates.push(clusterPolicyObject(name, d, { ...annotations, [`${ANNOTATION_PREFIX}source-rules`]: d.origins.join(', ') }));
     });
+    const anps = item.anps ?? [];
+    anps.forEach((a, n) => {
+      candidates.push({
+        apiVersion: AWS_API_VERSION,
+        kind: 'ApplicationNetworkPolicy',
+        metadata: { name: anps.length > 1 ? `${baseName}-fqdn-${n + 1}` : `${baseName}-fqdn`, namespace: a.namespace, labels: { 'app.kubernetes.io/managed-by': 'netpol-migrate' }, annotations: { ...annotations, [`${ANNOTATION_PREFIX}source-rules`]: a.origins.join(', ') } },
+        spec: a.spec,
+      });
+    });
     for (const p of candidates) {
       let key = `${outputNamespace(p)}/${p.metadata.name}`;
       if (taken.has(key)) {
@@ -86,7 +98,7 @@ export function assignOutputs(items: OutputItem[], sources: SourceReport[]): Emi
       } else if (isNativeOutput(p) && p.metadata.name !== source.ref.name && !p.metadata.name.startsWith(source.ref.name + '-')) {
         source.findings.push(findingAt(obj, ['metadata', 'name'], 'output/name', 'info', `output named ${p.metadata.name} (a valid DNS-1123 name for "${source.ref.name}")`, 'none'));
       }
-      const errors = isNativeOutput(p) ? validateNetworkPolicy(p).map((e) => e.message) : validateClusterNetworkPolicy(p);
+      const errors = validateOutput(p);
       if (errors.length > 0) {
         source.findings.push(findingAt(obj, [], 'output/invalid', 'error', `internal error: the output ${key} would be rejected by the API server (${errors.join('; ')}); it is not written`, 'narrower'));
         continue;

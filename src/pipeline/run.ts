@@ -16,6 +16,7 @@ import { validateNetworkPolicy } from '../native/validate.js';
 import { normalizeFindings, type Finding } from '../report/finding.js';
 import { compileOrdered } from '../translate/compile/compile.js';
 import { planAdminTier, type CnpPlan } from '../translate/cluster-policy/plan.js';
+import { planFqdnPolicies } from '../translate/cluster-policy/fqdn.js';
 import { analyzeOrdering } from '../translate/ordering.js';
 import { translatePolicy } from '../translate/translate.js';
 import { vpcCniChecks } from '../translate/vpc-cni.js';
@@ -139,11 +140,14 @@ export function runPipeline(files: InputFile[], options: TranslateOptions, preFi
   const { compiled, fallbacks } = compileOrdered(nativeModels, ordering, options);
   const specsBySource = new Map<Entry, ReturnType<typeof translatePolicy>[]>();
   const cnpsBySource = new Map<Entry, CnpPlan[]>();
+  // --eks-auto-mode: domain-name egress as ApplicationNetworkPolicies (translate/cluster-policy/fqdn.ts).
+  const fqdn = options.target === 'vpc-cni' && options.eksAutoMode ? planFqdnPolicies(entries.flatMap((e) => e.models.map((model) => ({ model, obj: e.obj })))) : undefined;
   for (const e of entries) {
     if (e.cls !== 'calico-policy' && e.cls !== 'cilium-policy') continue;
     const cnps = admin?.cnps.filter((c) => e.models.includes(c.model)) ?? [];
     if (cnps.length > 0) cnpsBySource.set(e, cnps);
     for (const n of admin?.notes.filter((x) => e.models.includes(x.model)) ?? []) e.notes.add(n.code, n.path, n.message, { severity: 'info', effect: 'none' });
+    for (const n of fqdn?.notes.filter((x) => e.models.includes(x.model)) ?? []) e.notes.add(n.code, n.path, n.message);
     if (cnps.length > 0) e.notes.add('output/cluster-network-policy', [], `the Admin tier carries ${cnps.reduce((n, c) => n + c.rules.length, 0)} of its decisions as AWS ClusterNetworkPolicies (priorities ${[...new Set(cnps.map((c) => c.priority))].join(', ')}), evaluated before every NetworkPolicy by the VPC CNI engine (1.21 or later)`);
     // A model whose every direction the Admin tier decides in full needs no native policy.
     const translations = e.models.map(nativeOf).filter((m) => m.ingress !== undefined || m.egress !== undefined).map((m) => translatePolicy(m, ordering, options, compiled.get(m)));
@@ -151,7 +155,9 @@ export function runPipeline(files: InputFile[], options: TranslateOptions, preFi
       const why = fallbacks.get(m);
       if (why) e.notes.add('output/compile-fallback', m.subject.path, why);
     }
-    for (const t of translations) for (const d of t.decisions) e.notes.add(d.code, d.path, d.message, d.opts);
+    // A toFQDNs rule an ApplicationNetworkPolicy carries is not dropped: its own finding says where it went.
+    const carried = new Set((fqdn?.notes ?? []).filter((n) => n.code === 'vpc-cni/fqdn' && e.models.includes(n.model)).map((n) => JSON.stringify(n.path)));
+    for (const t of translations) for (const d of t.decisions) if (!(d.code === 'cilium/to-fqdns' && carried.has(JSON.stringify(d.path)))) e.notes.add(d.code, d.path, d.message, d.opts);
     if (translations.length > 0 && translations.every((t) => t.skipped)) e.status = 'skipped';
     specsBySource.set(e, translations);
   }
@@ -166,7 +172,7 @@ export function runPipeline(files: InputFile[], options: TranslateOptions, preFi
   for (const e of entries) if (!policyEntries.includes(e)) fileFindings.push(...e.notes.findings);
   const sources: SourceReport[] = policyEntries.map((e) => sourceReport(e));
   const outputs = assignOutputs(
-    policyEntries.map((e, i) => ({ index: i, entry: e.obj, cni: sources[i]!.cni, specs: specsBySource.get(e) ?? [], cnps: cnpsBySource.get(e) ?? [], native: e.cls === 'native-policy' && (options.includeNative || e.emitNative === true) && usable(e) })),
+    policyEntries.map((e, i) => ({ index: i, entry: e.obj, cni: sources[i]!.cni, specs: specsBySource.get(e) ?? [], cnps: cnpsBySource.get(e) ?? [], anps: fqdn?.plans.filter((p) => e.models.includes(p.model)) ?? [], native: e.cls === 'native-policy' && (options.includeNative || e.emitNative === true) && usable(e) })),
     sources,
   );
   policyEntries.forEach((e, i) => {

@@ -1,7 +1,7 @@
 /** The result that flows from the pipeline to the writers and the report formatters. */
 import type { Finding, ObjectRef } from '../report/finding.js';
 import type { NetworkPolicyJson } from '../native/types.js';
-import type { ClusterNetworkPolicyJson } from '../aws/types.js';
+import type { ApplicationNetworkPolicyJson, ClusterNetworkPolicyJson } from '../aws/types.js';
 
 export type SourceStatus = 'converted' | 'partial' | 'skipped' | 'invalid';
 /** `skipped`: nothing was emitted and nothing changes (invalid, staged or derived sources). */
@@ -14,8 +14,9 @@ export interface OutputRef {
   name: string;
 }
 
-/** What the tool emits: native NetworkPolicies, and AWS ClusterNetworkPolicies with `--target vpc-cni`. */
-export type OutputPolicy = NetworkPolicyJson | ClusterNetworkPolicyJson;
+/** What the tool emits: native NetworkPolicies, and AWS ClusterNetworkPolicies (and ApplicationNetworkPolicies with
+ * `--eks-auto-mode`) with `--target vpc-cni`. */
+export type OutputPolicy = NetworkPolicyJson | ClusterNetworkPolicyJson | ApplicationNetworkPolicyJson;
 
 export function isNativeOutput(p: OutputPolicy): p is NetworkPolicyJson {
   return p.kind === 'NetworkPolicy';
@@ -23,7 +24,7 @@ export function isNativeOutput(p: OutputPolicy): p is NetworkPolicyJson {
 
 /** Namespace of an output; empty for a cluster-scoped one. */
 export function outputNamespace(p: OutputPolicy): string {
-  return isNativeOutput(p) ? p.metadata.namespace : '';
+  return p.kind === 'ClusterNetworkPolicy' ? '' : p.metadata.namespace;
 }
 
 /** Concrete connections the verifier found different before and after (readable sentences). */

@@ -9,7 +9,7 @@ import { complementCidrs } from '../model/blocks.js';
 import type { TranslateOptions } from '../model/options.js';
 import type { ModelPolicy } from '../model/policy.js';
 import { lowerNativePolicy } from '../native/lower.js';
-import { lowerClusterNetworkPolicy } from '../aws/lower.js';
+import { lowerApplicationNetworkPolicy, lowerClusterNetworkPolicy } from '../aws/lower.js';
 import { normalizeFindings, type Finding } from '../report/finding.js';
 import { resolveNamespaceLabels } from './resolve-namespaces.js';
 import { verifyCompiledSources } from './verify-compiled.js';
@@ -48,9 +48,16 @@ export function lowerOutput(p: OutputPolicy): ModelPolicy[] {
     basePath: [],
     value: p as unknown as Record<string, unknown>,
     locate: () => ({ line: 1, column: 1 }),
-    ref: { apiVersion: p.apiVersion, kind: p.kind, ...(isNativeOutput(p) ? { namespace: p.metadata.namespace } : {}), name: p.metadata.name },
+    ref: { apiVersion: p.apiVersion, kind: p.kind, ...(p.kind !== 'ClusterNetworkPolicy' ? { namespace: p.metadata.namespace } : {}), name: p.metadata.name },
   };
-  return isNativeOutput(p) ? [lowerNativePolicy(obj, p.metadata.namespace)] : lowerClusterNetworkPolicy(obj);
+  switch (p.kind) {
+    case 'NetworkPolicy':
+      return [lowerNativePolicy(obj, p.metadata.namespace)];
+    case 'ApplicationNetworkPolicy':
+      return [lowerApplicationNetworkPolicy(obj, p.metadata.namespace)];
+    case 'ClusterNetworkPolicy':
+      return lowerClusterNetworkPolicy(obj);
+  }
 }
 
 function verifyOptions(options: TranslateOptions, assumedExternal: string[], maxWitnesses: number): VerifyOptions {

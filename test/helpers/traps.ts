@@ -19,7 +19,7 @@ import { validateNetworkPolicy } from '../../src/native/validate.js';
 import { runPipeline } from '../../src/pipeline/run.js';
 import { isNativeOutput, type PipelineResult, type SourceReport } from '../../src/pipeline/types.js';
 import type { ClusterNetworkPolicyJson } from '../../src/aws/types.js';
-import { validateClusterNetworkPolicy } from '../../src/aws/validate.js';
+import { validateOutput } from '../../src/pipeline/validate-output.js';
 import type { Effect, Finding, Severity } from '../../src/report/finding.js';
 
 export type Direction = 'ingress' | 'egress';
@@ -41,8 +41,8 @@ export function convert(input: string | Array<{ name: string; text: string }>, o
   const files = typeof input === 'string' ? [{ name: 'trap.yaml', text: input }] : input;
   const result = runPipeline(files, { ...DEFAULT_OPTIONS, ...opts });
   const policies = result.outputs.map((o) => o.policy).filter(isNativeOutput);
-  const clusterPolicies = result.outputs.map((o) => o.policy).filter((p): p is ClusterNetworkPolicyJson => !isNativeOutput(p));
-  for (const p of clusterPolicies) expect(validateClusterNetworkPolicy(p), `emitted ${p.metadata.name}`).to.deep.equal([]);
+  const clusterPolicies = result.outputs.map((o) => o.policy).filter((p): p is ClusterNetworkPolicyJson => p.kind === 'ClusterNetworkPolicy');
+  for (const o of result.outputs) expect(validateOutput(o.policy), `emitted ${o.policy.kind} ${o.policy.metadata.name}`).to.deep.equal([]);
   for (const p of policies) {
     const problems = nativeInvariantViolations(p);
     expect(problems, `emitted ${p.metadata.namespace}/${p.metadata.name} breaks native invariants`).to.deep.equal([]);

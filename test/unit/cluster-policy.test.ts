@@ -156,3 +156,44 @@ spec:
     expect(c.clusterPolicies[0]!.spec.ingress!.map((r) => r.from)).to.deep.equal([[{ pods: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } }, podSelector: { matchLabels: { app: 'legacy' } } } }]]);
   });
 });
+
+describe('target vpc-cni --eks-auto-mode: toFQDNs as ApplicationNetworkPolicies', () => {
+  const fqdnPolicy = (extra = '') => `apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: api-client, namespace: shop}
+spec:
+  endpointSelector: {matchLabels: {app: client}}
+${extra}  egress:
+  - toFQDNs: [{matchName: API.example.com}, {matchPattern: "**.s3.amazonaws.com"}, {matchPattern: "exact.example.net"}]
+    toPorts: [{ports: [{port: "443", protocol: TCP}]}]
+  - toFQDNs: [{matchPattern: "*.example.org"}]
+`;
+
+  it('names and ** patterns become domainNames; a single * stays dropped and is reported', () => {
+    const c = convert(fqdnPolicy(), { target: 'vpc-cni', eksAutoMode: true });
+    const anps = c.result.outputs.map((o) => o.policy).filter((p) => p.kind === 'ApplicationNetworkPolicy');
+    expect(anps).to.have.length(1);
+    expect(anps[0]!.metadata).to.deep.include({ name: 'api-client-fqdn', namespace: 'shop' });
+    expect(anps[0]!.spec).to.deep.equal({
+      podSelector: { matchLabels: { app: 'client' } },
+      policyTypes: ['Egress'],
+      egress: [{ to: [{ domainNames: ['api.example.com', '*.s3.amazonaws.com', 'exact.example.net'] }], ports: [{ protocol: 'TCP', port: 443 }] }],
+    });
+    const codes = source(c, 'api-client').findings.map((f) => `${f.code} ${f.pointer}`);
+    expect(codes).to.include('vpc-cni/fqdn /spec/egress/0/toFQDNs');
+    expect(codes).to.include('vpc-cni/fqdn-pattern /spec/egress/1/toFQDNs');
+    // The carried rule is no longer reported as dropped; the other one still is.
+    expect(codes).not.to.include('cilium/to-fqdns /spec/egress/0/toFQDNs');
+    expect(codes).to.include('cilium/to-fqdns /spec/egress/1/toFQDNs');
+    // DNS decides at run time: the verifier cannot call it exact, and never finds it wider.
+    expect(source(c, 'api-client').verdict).to.equal('unknown');
+    expect(source(c, 'api-client').witnesses?.wider).to.deep.equal([]);
+  });
+
+  it('nothing without --eks-auto-mode, and nothing for a policy that does not isolate egress', () => {
+    const plain = convert(fqdnPolicy(), { target: 'vpc-cni' });
+    expect(plain.result.outputs.some((o) => o.policy.kind === 'ApplicationNetworkPolicy')).to.equal(false);
+    const open = convert(fqdnPolicy('  enableDefaultDeny: {egress: false}\n'), { target: 'vpc-cni', eksAutoMode: true });
+    expect(open.result.outputs.some((o) => o.policy.kind === 'ApplicationNetworkPolicy')).to.equal(false);
+  });
+});

@@ -8,8 +8,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { DEFAULT_OPTIONS, type TranslateOptions } from '../../src/model/options.js';
-import { isNativeOutput } from '../../src/pipeline/types.js';
-import { validateClusterNetworkPolicy } from '../../src/aws/validate.js';
+import { validateOutput } from '../../src/pipeline/validate-output.js';
 import { runPipeline } from '../../src/pipeline/run.js';
 
 const RUNS = Number(process.env.NETPOL_FUZZ_RUNS ?? 60);
@@ -91,7 +90,7 @@ function ciliumDocs(ps: Array<{ endpointSelector: unknown; ingress: unknown[]; i
  */
 function expectExact(text: string, target: TranslateOptions['target'] = 'networkpolicy'): void {
   const r = runPipeline([{ name: 'gen.yaml', text }], { ...DEFAULT_OPTIONS, namespaces: ['prod', 'dev'], clusterCidrs: ['10.0.0.0/8', 'fd00::/8'], target });
-  for (const o of r.outputs) if (!isNativeOutput(o.policy)) expect(validateClusterNetworkPolicy(o.policy), o.policy.metadata.name).to.deep.equal([]);
+  for (const o of r.outputs) expect(validateOutput(o.policy), o.policy.metadata.name).to.deep.equal([]);
   const wider = r.sources.filter((s) => s.verdict === 'wider' || s.verdict === 'narrower+wider' || s.findings.some((f) => f.code === 'output/verifier-wider'));
   expect(wider.map((s) => `${s.ref.name}: ${s.witnesses?.wider[0] ?? s.findings.map((f) => f.code).join(',')}`), `input:\n${text}`).to.deep.equal([]);
   const verdict = r.wholeSet?.verdict;

@@ -4,8 +4,8 @@
  * process through `runPipeline`. Nothing may crash, every emitted policy must pass the API server's validation, every
  * report must match the schema, and two runs must give byte-identical output.
  */
-import { isNativeOutput, outputNamespace } from '../../src/pipeline/types.js';
-import { validateClusterNetworkPolicy } from '../../src/aws/validate.js';
+import { outputNamespace } from '../../src/pipeline/types.js';
+import { validateOutput } from '../../src/pipeline/validate-output.js';
 import { expect } from 'chai';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -169,7 +169,7 @@ describe('corpus: every file in process (runPipeline)', () => {
       expect(reportSchemaErrors(report)).to.equal('');
       for (const s of report.sources) expect(s.file).to.equal(file);
       for (const o of a.result.outputs) {
-        const errors = isNativeOutput(o.policy) ? validateNetworkPolicy(o.policy).map((e) => e.message) : validateClusterNetworkPolicy(o.policy);
+        const errors = validateOutput(o.policy);
         expect(errors, `${outputNamespace(o.policy)}/${o.policy.metadata.name}: ${errors.join('; ')}`).to.deep.equal([]);
       }
       const names = a.result.outputs.map((o) => `${outputNamespace(o.policy)}/${o.policy.metadata.name}`);

@@ -11,8 +11,8 @@ import type { NetworkPolicyJson } from '../../native/types.js';
 import { runPipeline } from '../../pipeline/run.js';
 import { finalizeSources, internalsOf, verifyAgainst } from '../../pipeline/verify.js';
 import type { OutputPolicy, PipelineResult, Verdict } from '../../pipeline/types.js';
-import { AWS_API_VERSION, type ClusterNetworkPolicyJson } from '../../aws/types.js';
-import { validateClusterNetworkPolicy } from '../../aws/validate.js';
+import { AWS_API_VERSION } from '../../aws/types.js';
+import { validateOutput } from '../../pipeline/validate-output.js';
 import { formatReport, type ReportFormat } from '../../report/format/index.js';
 import { useColor } from '../color.js';
 import { readCommandInputs } from '../inputs.js';
@@ -75,8 +75,8 @@ export function failsVerify(result: PipelineResult, failOn: VerifyFailOn): boole
 }
 
 /**
- * The policies of `--against`: every NetworkPolicy (a missing namespace is `--namespace`'s) and AWS
- * ClusterNetworkPolicy in the file or directory; one the API server would reject is reported and left out, like any
+ * The policies of `--against`: every NetworkPolicy (a missing namespace is `--namespace`'s), AWS
+ * ClusterNetworkPolicy and ApplicationNetworkPolicy in the file or directory; one the API server would reject is reported and left out, like any
  * other invalid input.
  */
 function readAgainst(path: string, defaultNamespace: string) {
@@ -88,9 +88,10 @@ function readAgainst(path: string, defaultNamespace: string) {
     const parsed = parseFile(f);
     findings.push(...parsed.findings);
     for (const obj of parsed.objects) {
-      if (obj.ref.apiVersion === AWS_API_VERSION && obj.ref.kind === 'ClusterNetworkPolicy' && isPlainObject(obj.value.metadata)) {
-        const c = obj.value as unknown as ClusterNetworkPolicyJson;
-        const errors = validateClusterNetworkPolicy(c);
+      if (obj.ref.apiVersion === AWS_API_VERSION && (obj.ref.kind === 'ClusterNetworkPolicy' || obj.ref.kind === 'ApplicationNetworkPolicy') && isPlainObject(obj.value.metadata)) {
+        const meta = obj.value.metadata;
+        const c = (obj.ref.kind === 'ClusterNetworkPolicy' ? obj.value : { ...obj.value, metadata: { ...meta, namespace: typeof meta.namespace === 'string' ? meta.namespace : defaultNamespace } }) as unknown as OutputPolicy;
+        const errors = validateOutput(c);
         if (errors.length > 0) findings.push(findingAt(obj, [], 'output/invalid', 'error', `--against: ${errors.join('; ')}; this policy is left out of the comparison`, 'unknown'));
         else policies.push(c);
         continue;
