@@ -11,7 +11,7 @@ import type { JsonPath } from '../report/finding.js';
 import { intersectBlocks } from '../model/blocks.js';
 import { blocksFromNets } from './nets.js';
 import type { NetworkSetEntry } from './network-sets.js';
-import { CALICO_NAMESPACE_LABEL, splitEndpointConj } from './scope.js';
+import { CALICO_NAMESPACE_LABEL, SERVICE_ACCOUNT_LABEL, splitEndpointConj } from './scope.js';
 import {
   containsGlobal,
   evaluateSelector,
@@ -65,13 +65,18 @@ export function lowerRemoteSide(side: Record<string, unknown>, path: JsonPath, s
   if (side.services !== undefined && side.services !== null) {
     return { kind: 'opaque', opaque: { code: 'calico/services', kind: 'unrepresentable', path: [...path, 'services'], message: 'services match a Service\'s endpoints, which needs a cluster inventory' }, notes };
   }
-  if (saNames.length > 0 || saSel !== undefined) {
+  // serviceAccounts.names alone: the pods running as those accounts (calico §4.6), kept as the service-account label
+  // so that a cluster inventory can resolve it (pipeline/resolve-inventory.ts); a selector over account labels cannot.
+  const saOnlyNames = saNames.length > 0 && saSel === undefined && saNames.every((n) => typeof n === 'string');
+  if (!saOnlyNames && (saNames.length > 0 || saSel !== undefined)) {
     return { kind: 'opaque', opaque: { code: 'calico/service-accounts', kind: 'unrepresentable', path: [...path, 'serviceAccounts'], message: 'serviceAccounts select pods by service account, which NetworkPolicy cannot' }, notes };
   }
   const addr = blocksFromNets(nets, notNets, family);
   if (typeof addr === 'string') return { kind: 'invalid', message: addr, path: [...path, 'nets'] };
 
-  const hasSelectorField = sel !== undefined || notSel !== undefined || nsSel !== undefined;
+  const hasSelectorField = sel !== undefined || notSel !== undefined || nsSel !== undefined || saOnlyNames;
+  /** The field findings about the selected pods point at. */
+  const selectorField = sel !== undefined ? 'selector' : nsSel !== undefined ? 'namespaceSelector' : notSel !== undefined ? 'notSelector' : 'serviceAccounts';
   if (!hasSelectorField) {
     // No identity restriction: any address (calico §5.3, `sel == ""`); nets/notNets restrict the address.
     if (addr === undefined) return { kind: 'peers', peers: 'any', notes };
@@ -109,7 +114,8 @@ export function lowerRemoteSide(side: Record<string, unknown>, path: JsonPath, s
     notes.push({ code: 'calico/global-rule-selector', path: [...path, sel !== undefined ? 'selector' : 'notSelector'], message: 'a GlobalNetworkPolicy rule selector also matches host endpoints, which have no native form' });
   }
 
-  const selDnf = selA === undefined ? [[]] : boundedDnf(selA);
+  const selBase = selA === undefined ? [[]] : boundedDnf(selA);
+  const selDnf = selBase === null || !saOnlyNames ? selBase : andDnf(selBase, [[requirement(SERVICE_ACCOUNT_LABEL, 'In', saNames as string[])]]);
   if (selDnf === null) return tooComplex(path, 'selector', notes);
   let podDnf = compactDnf(andDnf(scopeDnf, selDnf));
   if (notSelA !== undefined) {
@@ -124,16 +130,16 @@ export function lowerRemoteSide(side: Record<string, unknown>, path: JsonPath, s
     notes.push({ code: 'calico/not-selector', path: [...path, 'notSelector'], message: 'notSelector is negated into NotIn/DoesNotExist; Calico evaluates the excluded set cluster-wide' });
   }
 
-  notes.push({ code: 'calico/network-set-assumption', path: [...path, sel !== undefined ? 'selector' : nsSel !== undefined ? 'namespaceSelector' : 'notSelector'], message: 'Calico selectors also match NetworkSets by address; only those in the input are carried (exact if no other NetworkSet matches)' });
+  notes.push({ code: 'calico/network-set-assumption', path: [...path, selectorField], message: 'Calico selectors also match NetworkSets by address; only those in the input are carried (exact if no other NetworkSet matches)' });
   const peers: Peer[] = [];
   if (!globalOnly && podDnf.length > 1) {
-    notes.push({ code: 'calico/selector-or', path: [...path, sel !== undefined ? 'selector' : nsSel !== undefined ? 'namespaceSelector' : 'notSelector'], message: `written as ${podDnf.length} peers (native peers are ORed; one label selector cannot say ||)` });
+    notes.push({ code: 'calico/selector-or', path: [...path, selectorField], message: `written as ${podDnf.length} peers (native peers are ORed; one label selector cannot say ||)` });
   }
   if (!globalOnly) {
     for (const conj of podDnf) {
       const term = splitEndpointConj(conj);
       if (term === null) continue;
-      const peerPath = [...path, sel !== undefined ? 'selector' : nsSel !== undefined ? 'namespaceSelector' : 'notSelector'];
+      const peerPath = [...path, selectorField];
       const opaque: Opaque[] = [];
       if (term.usesServiceAccount) opaque.push({ code: 'calico/service-accounts', kind: 'unrepresentable', path: peerPath, message: 'selector tests service-account labels' });
       if ([...term.pods, ...term.namespaces].some((r) => !['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(r.op))) {

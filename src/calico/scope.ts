@@ -7,7 +7,7 @@ import { NAMESPACE_NAME_LABEL } from '../model/policy.js';
 
 export const CALICO_NAMESPACE_LABEL = 'projectcalico.org/namespace';
 const ORCHESTRATOR_LABEL = 'projectcalico.org/orchestrator';
-const SERVICE_ACCOUNT_LABEL = 'projectcalico.org/serviceaccount';
+export const SERVICE_ACCOUNT_LABEL = 'projectcalico.org/serviceaccount';
 
 export interface EndpointTerm {
   /** Requirements on the namespace's labels. */

@@ -6,12 +6,25 @@
 import { isPlainObject, parseFile } from './documents.js';
 import { readInputs } from './read.js';
 
+export interface InventoryPod {
+  namespace: string;
+  name: string;
+  labels: Record<string, string>;
+  serviceAccount: string;
+}
+
+export interface InventoryNode {
+  name: string;
+  /** InternalIP and ExternalIP addresses (status.addresses). */
+  addresses: string[];
+}
+
 export interface ClusterState {
   /** Namespace name → its labels (with `kubernetes.io/metadata.name`, which the API server always sets). */
   namespaces: Record<string, Record<string, string>>;
-  pods: number;
+  pods: InventoryPod[];
   services: number;
-  nodes: number;
+  nodes: InventoryNode[];
 }
 
 /** Where reading went wrong, with file:line:col (the caller stops with a usage error). */
@@ -26,7 +39,7 @@ export function readClusterState(path: string): ClusterState {
   const read = readInputs([path], { stdinName: '<stdin>', readStdin: () => Buffer.alloc(0) });
   const problem = read.findings.find((f) => f.severity === 'error');
   if (problem) throw new ClusterStateError(`${problem.file}:${problem.line}:${problem.column}: ${problem.message}`);
-  const state: ClusterState = { namespaces: {}, pods: 0, services: 0, nodes: 0 };
+  const state: ClusterState = { namespaces: {}, pods: [], services: 0, nodes: [] };
   for (const file of read.files) {
     const parsed = parseFile(file);
     const bad = parsed.findings.find((f) => f.severity === 'error');
@@ -43,15 +56,27 @@ export function readClusterState(path: string): ClusterState {
           state.namespaces[name] = { ...stringMap(meta.labels), 'kubernetes.io/metadata.name': name };
           break;
         }
-        case 'Pod':
-          state.pods++;
+        case 'Pod': {
+          const spec = isPlainObject(obj.value.spec) ? obj.value.spec : {};
+          // hostNetwork pods have the node's address and no identity of their own: not pods for a selector.
+          if (spec.hostNetwork === true) break;
+          state.pods.push({
+            namespace: typeof meta.namespace === 'string' ? meta.namespace : 'default',
+            name: typeof meta.name === 'string' ? meta.name : '',
+            labels: stringMap(meta.labels),
+            serviceAccount: typeof spec.serviceAccountName === 'string' ? spec.serviceAccountName : 'default',
+          });
           break;
+        }
         case 'Service':
           state.services++;
           break;
-        case 'Node':
-          state.nodes++;
+        case 'Node': {
+          const status = isPlainObject(obj.value.status) ? obj.value.status : {};
+          const addresses = Array.isArray(status.addresses) ? status.addresses.filter((a) => isPlainObject(a) && (a.type === 'InternalIP' || a.type === 'ExternalIP') && typeof a.address === 'string').map((a) => String((a as Record<string, unknown>).address)) : [];
+          state.nodes.push({ name: typeof meta.name === 'string' ? meta.name : '', addresses });
           break;
+        }
         default:
           break;
       }

@@ -7,6 +7,12 @@ export interface TranslateOptions {
   /** Labels of the cluster's namespaces (`--cluster-state`): cluster-wide policies that select namespaces by label
    * fan out exactly, and the verifier considers only these namespaces. */
   namespaceLabels?: Record<string, Record<string, string>>;
+  /** The cluster's pods and nodes (`--cluster-state`): substring and service-account selectors and node entities
+   * resolve against them (pipeline/resolve-inventory.ts). */
+  inventory?: {
+    pods: Array<{ namespace: string; name: string; labels: Record<string, string>; serviceAccount: string }>;
+    nodes: Array<{ name: string; addresses: string[] }>;
+  };
   /** `drop` (default, fail-closed) or `widen` (keep the L3/L4 part of L7/DNS/ICMP rules). */
   onUnsupported: 'drop' | 'widen';
   /** Address ranges of pods, nodes and Services (`--cluster-cidr`); lets `world` and Cilium CIDRs be exact. */

@@ -23,6 +23,7 @@ import { vpcCniChecks } from '../translate/vpc-cni.js';
 import { classify, type ObjectClass } from './classify.js';
 import { assignOutputs } from './outputs.js';
 import { applyStaged } from './staged.js';
+import { resolveInventory } from './resolve-inventory.js';
 import { isNativeOutput, type PipelineResult, type SourceCni, type SourceReport, type SourceStatus } from './types.js';
 import type { NetworkPolicyJson } from '../native/types.js';
 import { finalizeSources, internalsOf, verifyTranslation, type PipelineInternals } from './verify.js';
@@ -129,6 +130,16 @@ export function runPipeline(files: InputFile[], options: TranslateOptions, preFi
     }
   }
 
+  // --cluster-state with pods and nodes: substring and service-account selectors and node entities resolve against them.
+  if (options.inventory) {
+    for (const e of entries) {
+      e.models = e.models.map((m) => {
+        const r = resolveInventory(m, options);
+        for (const n of r.notes) e.notes.addNote(n);
+        return r.model;
+      });
+    }
+  }
   const allModels = entries.flatMap((e) => e.models);
   // --target vpc-cni: what depends on order goes to the Admin tier as far as it can; the native translation (the
   // NetworkPolicy tier) is made from what is left (translate/cluster-policy/plan.ts).

@@ -1,0 +1,173 @@
+/**
+ * With a cluster inventory (`--cluster-state` with Pods and Nodes), what native rules cannot say in general becomes
+ * sayable for that cluster (issue #5, "Cluster-wide policies with a cluster inventory"):
+ * - Calico `contains` / `starts with` / `ends with` (calico §5.5) become `In` / `NotIn` over the label values that
+ *   exist: the same pods today, but a pod that comes later with a new value is not covered (reported).
+ * - Service-account selectors (Calico `serviceAccounts`, `projectcalico.org/serviceaccount`; Cilium
+ *   `io.cilium.k8s.policy.serviceaccount`) become the label sets of the pods that run as those accounts, when those
+ *   label sets select no other pod of the inventory.
+ * - Node entities (Cilium `host` together with `remote-node`, `toNodes`/`fromNodes`; `remote-node` alone on ingress,
+ *   where the pod's own node is always allowed) become the nodes' addresses, which change as nodes come and go.
+ * Every rewrite is reported on its source; the verifier then compares over that inventory.
+ */
+import { isNativeRequirement, matchesConj, requirement, simplifyConj, type LabelConj, type Requirement } from '../model/labels.js';
+import type { Note } from '../model/notes.js';
+import type { TranslateOptions } from '../model/options.js';
+import { DIRECTIONS, NAMESPACE_NAME_LABEL, type Direction, type ModelPolicy, type ModelRule, type Opaque, type Peer, type SubjectTerm } from '../model/policy.js';
+import { formatCidr, parseIp } from '../model/cidr.js';
+
+type Inventory = NonNullable<TranslateOptions['inventory']>;
+type Pod = Inventory['pods'][number];
+
+const SERVICE_ACCOUNT_KEYS = ['projectcalico.org/serviceaccount', 'io.cilium.k8s.policy.serviceaccount'];
+/** Opaque codes a resolution removes. */
+const SUBSTRING_CODES = ['calico/substring-subject', 'calico/substring-peer'];
+const SERVICE_ACCOUNT_CODES = ['calico/service-account-subject', 'calico/service-accounts', 'cilium/service-account-label', 'cilium/service-account-subject'];
+
+interface Context {
+  inv: Inventory;
+  namespaces: Record<string, Record<string, string>>;
+  notes: Note[];
+}
+
+function podLabels(p: Pod): Record<string, string> {
+  const out: Record<string, string> = { ...p.labels };
+  for (const k of SERVICE_ACCOUNT_KEYS) out[k] = p.serviceAccount;
+  return out;
+}
+
+function nsLabels(ctx: Context, ns: string): Record<string, string> {
+  return { ...(ctx.namespaces[ns] ?? {}), [NAMESPACE_NAME_LABEL]: ns };
+}
+
+/** A substring requirement as `In` / `NotIn` over the values that exist. */
+function substringToNative(r: Requirement, values: Iterable<string>): Requirement {
+  const positive = r.op === 'Contains' || r.op === 'StartsWith' || r.op === 'EndsWith';
+  const probe = { ...r, op: positive ? r.op : (r.op.slice(3) as Requirement['op']) };
+  const hits = [...new Set(values)].filter((v) => matchesConj([probe], { [r.key]: v }));
+  return requirement(r.key, positive ? 'In' : 'NotIn', hits);
+}
+
+function valuesOf(records: Iterable<Record<string, string>>, key: string): string[] {
+  const out: string[] = [];
+  for (const rec of records) if (rec[key] !== undefined) out.push(rec[key]!);
+  return out;
+}
+
+function resolveSubstrings(conj: LabelConj, records: Array<Record<string, string>>): LabelConj | null | 'same' {
+  if (conj.every(isNativeRequirement)) return 'same';
+  return simplifyConj(conj.map((r) => (isNativeRequirement(r) ? r : substringToNative(r, valuesOf(records, r.key)))));
+}
+
+/**
+ * Pods conjunctions that select exactly the inventory pods a service-account conjunction selects (within the
+ * namespaces `nsConj` covers): one per distinct label set, or undefined when a label set also fits another pod.
+ */
+function resolveServiceAccount(pods: LabelConj, nsConj: LabelConj, ctx: Context): LabelConj[] | undefined {
+  const inScope = ctx.inv.pods.filter((p) => matchesConj(nsConj, nsLabels(ctx, p.namespace)));
+  const chosen = inScope.filter((p) => matchesConj(pods, podLabels(p)));
+  const others = inScope.filter((p) => !chosen.includes(p));
+  const rest = pods.filter((r) => !SERVICE_ACCOUNT_KEYS.includes(r.key));
+  if (!rest.every(isNativeRequirement)) return undefined;
+  const out = new Map<string, LabelConj>();
+  for (const p of chosen) {
+    const conj = simplifyConj([...rest, ...Object.entries(p.labels).map(([k, v]) => requirement(k, 'In', [v]))]);
+    if (conj === null) return undefined;
+    if (others.some((q) => matchesConj(conj, q.labels))) return undefined;
+    out.set(JSON.stringify(conj), conj);
+  }
+  return [...out.values()];
+}
+
+/** A pods/namespaces pair after resolution: several pairs (a union), or undefined when nothing changed/resolvable. */
+function resolvePair(namespaces: LabelConj, pods: LabelConj, ctx: Context): Array<{ namespaces: LabelConj; pods: LabelConj }> | undefined {
+  const ns = resolveSubstrings(namespaces, Object.keys(ctx.namespaces).map((n) => nsLabels(ctx, n)));
+  if (ns === null) return [];
+  const nsConj = ns === 'same' ? namespaces : ns;
+  const usesSa = pods.some((r) => SERVICE_ACCOUNT_KEYS.includes(r.key));
+  const podsStep = usesSa ? pods : resolveSubstrings(pods, ctx.inv.pods.map((p) => p.labels));
+  if (podsStep === null) return [];
+  if (!usesSa) return ns === 'same' && podsStep === 'same' ? undefined : [{ namespaces: nsConj, pods: podsStep === 'same' ? pods : podsStep }];
+  // Substring parts of a service-account conjunction resolve with it, over the pods themselves.
+  const sa = resolveServiceAccount(pods, nsConj, ctx);
+  return sa === undefined ? undefined : sa.map((p) => ({ namespaces: nsConj, pods: p }));
+}
+
+const NODE_ENTITIES = new Set(['host', 'remote-node', 'nodes']);
+
+function nodePeer(ctx: Context, path: Peer['path']): Peer | undefined {
+  const cidrs = ctx.inv.nodes.flatMap((n) => n.addresses).map((a) => parseIp(a)).filter((ip): ip is NonNullable<typeof ip> => ip !== null).map((ip) => formatCidr(ip.family, ip.bits, ip.family === 4 ? 32 : 128));
+  if (cidrs.length === 0) return undefined;
+  return { identity: { kind: 'any' }, addresses: [...new Set(cidrs)].sort().map((cidr) => ({ cidr, except: [] })), opaque: [], path };
+}
+
+function resolveRule(m: ModelPolicy, d: Direction, r: ModelRule, ctx: Context): ModelRule {
+  if (r.peers === 'any') return r;
+  let changed = false;
+  const peers: Peer[] = [];
+  // Node entities: only where the whole of "the nodes" is meant (module comment).
+  const entities = new Set(r.peers.flatMap((p) => (p.identity.kind === 'entity' && NODE_ENTITIES.has(p.identity.name) ? [p.identity.name] : [])));
+  const allNodes = entities.has('nodes') || (entities.has('host') && entities.has('remote-node')) || (d === 'ingress' && entities.has('remote-node'));
+  let nodesDone = false;
+  for (const p of r.peers) {
+    if (allNodes && p.identity.kind === 'entity' && NODE_ENTITIES.has(p.identity.name)) {
+      const np = ctx.inv.nodes.length > 0 ? nodePeer(ctx, p.path) : undefined;
+      if (np) {
+        changed = true;
+        if (!nodesDone) {
+          peers.push(np);
+          ctx.notes.push({ code: 'inventory/node-addresses', path: p.path, message: `the nodes are the addresses of the ${ctx.inv.nodes.length} nodes in the cluster state (${np.addresses!.map((a) => a.cidr).join(', ')}); they change as nodes come and go, so convert again when they do` });
+        }
+        nodesDone = true;
+        continue;
+      }
+    }
+    if (p.identity.kind === 'pods') {
+      const pairs = ctx.inv.pods.length > 0 ? resolvePair(p.identity.namespaces, p.identity.pods, ctx) : undefined;
+      if (pairs !== undefined) {
+        changed = true;
+        const opaque = p.opaque.filter((o) => !SUBSTRING_CODES.includes(o.code) && !SERVICE_ACCOUNT_CODES.includes(o.code));
+        peers.push(...pairs.map((x) => ({ ...p, identity: { kind: 'pods' as const, ...x }, opaque })));
+        ctx.notes.push({ code: 'inventory/selector', path: p.path, message: resolvedMessage(pairs.length, ctx) });
+        continue;
+      }
+    }
+    peers.push(p);
+  }
+  return changed ? { ...r, peers } : r;
+}
+
+function resolvedMessage(n: number, ctx: Context): string {
+  return `resolved against the ${ctx.inv.pods.length} pods of the cluster state (${n === 0 ? 'it selects none of them' : `${n} label ${n === 1 ? 'selector' : 'selectors'}`}): exact for the pods and label values that exist now; a pod added later with another value is not covered`;
+}
+
+/** The model with its selectors and node entities resolved against the inventory (module comment). */
+export function resolveInventory(m: ModelPolicy, options: TranslateOptions): { model: ModelPolicy; notes: Note[] } {
+  const inv = options.inventory;
+  if (!inv) return { model: m, notes: [] };
+  const ctx: Context = { inv, namespaces: options.namespaceLabels ?? {}, notes: [] };
+  let out = m;
+  const subjectUnwritable = m.subject.opaque.every((o) => SUBSTRING_CODES.includes(o.code) || SERVICE_ACCOUNT_CODES.includes(o.code));
+  if (m.subject.opaque.length > 0 && subjectUnwritable && inv.pods.length > 0) {
+    const terms: SubjectTerm[] = [];
+    let ok = true;
+    for (const t of m.subject.terms) {
+      const pairs = resolvePair(t.namespaces, t.pods, ctx);
+      if (pairs === undefined) {
+        if (t.pods.every(isNativeRequirement) && t.namespaces.every(isNativeRequirement)) terms.push(t);
+        else ok = false;
+      } else terms.push(...pairs);
+    }
+    if (ok) {
+      out = { ...out, subject: { ...out.subject, terms, opaque: [] as Opaque[] } };
+      ctx.notes.push({ code: 'inventory/selector', path: m.subject.path, message: resolvedMessage(terms.length, ctx) });
+    }
+  }
+  for (const d of DIRECTIONS) {
+    const dp = out[d];
+    if (!dp) continue;
+    const rules = dp.rules.map((r) => resolveRule(m, d, r, ctx));
+    if (rules.some((r, i) => r !== dp.rules[i])) out = { ...out, [d]: { ...dp, rules } };
+  }
+  return { model: out, notes: ctx.notes };
+}

@@ -1,0 +1,92 @@
+/**
+ * `--cluster-state` with Pods and Nodes (issue #5): substring and service-account selectors and node entities resolve
+ * against the inventory, each rewrite reported, and the result checked on the inventory's own pods.
+ */
+import { expect } from 'chai';
+import type { TranslateOptions } from '../../src/model/options.js';
+import { convert, source } from '../helpers/traps.js';
+
+const inventory: NonNullable<TranslateOptions['inventory']> = {
+  pods: [
+    { namespace: 'shop', name: 'web-1', labels: { app: 'web-frontend', tier: 'web' }, serviceAccount: 'web' },
+    { namespace: 'shop', name: 'api-1', labels: { app: 'api-backend', tier: 'api' }, serviceAccount: 'api' },
+    { namespace: 'shop', name: 'batch-1', labels: { app: 'batch-backend' }, serviceAccount: 'api' },
+    { namespace: 'shop', name: 'db-1', labels: { app: 'db' }, serviceAccount: 'db' },
+    { namespace: 'tools', name: 'probe', labels: { app: 'prober' }, serviceAccount: 'default' },
+  ],
+  nodes: [
+    { name: 'n1', addresses: ['192.168.1.10'] },
+    { name: 'n2', addresses: ['192.168.1.11', '2001:db8::11'] },
+  ],
+};
+const OPTS: Partial<TranslateOptions> = { namespaces: ['shop', 'tools'], namespaceLabels: { shop: { team: 'shop' }, tools: {} }, inventory };
+
+const calico = (ingress: string, selector = "app == 'db'") => `apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: {name: db, namespace: shop}
+spec:
+  selector: ${selector}
+  types: [Ingress]
+  ingress:
+${ingress}`;
+
+describe('cluster inventory: selectors and node entities', () => {
+  it('ends with becomes In over the label values that exist', () => {
+    const c = convert(calico(`  - action: Allow\n    source: {selector: app ends with '-backend'}\n`), OPTS);
+    expect(c.policies[0]!.spec.ingress).to.deep.equal([{ from: [{ podSelector: { matchExpressions: [{ key: 'app', operator: 'In', values: ['api-backend', 'batch-backend'] }] } }] }]);
+    const s = source(c, 'db');
+    expect(s.verdict).to.equal('exact');
+    expect(s.findings.map((f) => f.code)).to.include('inventory/selector');
+  });
+
+  it('a negated substring becomes NotIn over the values that match, and the subject resolves too', () => {
+    const c = convert(calico(`  - action: Allow\n    source: {selector: "!(app contains 'backend')"}\n`, "app starts with 'web'"), OPTS);
+    expect(c.policies[0]!.spec.podSelector).to.deep.equal({ matchLabels: { app: 'web-frontend' } });
+    expect(c.policies[0]!.spec.ingress![0]!.from).to.deep.equal([{ podSelector: { matchExpressions: [{ key: 'app', operator: 'NotIn', values: ['api-backend', 'batch-backend'] }] } }]);
+    expect(source(c, 'db').verdict).to.equal('exact');
+  });
+
+  it('serviceAccounts.names become the label sets of the pods that run as them', () => {
+    const c = convert(calico(`  - action: Allow\n    source: {serviceAccounts: {names: [api]}}\n`), OPTS);
+    const from = c.policies[0]!.spec.ingress![0]!.from!;
+    expect(from).to.have.deep.members([{ podSelector: { matchLabels: { app: 'api-backend', tier: 'api' } } }, { podSelector: { matchLabels: { app: 'batch-backend' } } }]);
+    expect(source(c, 'db').verdict).to.equal('exact');
+  });
+
+  it('a service account whose pods share their labels with other pods stays dropped (fail-closed)', () => {
+    const twin = { ...OPTS, inventory: { ...inventory, pods: [...inventory.pods, { namespace: 'shop', name: 'web-2', labels: { app: 'web-frontend', tier: 'web' }, serviceAccount: 'other' }] } };
+    const c = convert(calico(`  - action: Allow\n    source: {serviceAccounts: {names: [web]}}\n`), twin);
+    expect(c.policies[0]!.spec.ingress ?? []).to.deep.equal([]);
+    expect(source(c, 'db').findings.map((f) => f.code)).to.include('calico/service-accounts');
+  });
+
+  it('Cilium host + remote-node become the nodes\' addresses, reported as changing with the nodes', () => {
+    const text = `apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: kubelet, namespace: shop}
+spec:
+  endpointSelector: {matchLabels: {app: db}}
+  egress:
+  - toEntities: [host, remote-node]
+    toPorts: [{ports: [{port: "10250", protocol: TCP}]}]
+`;
+    const c = convert(text, OPTS);
+    expect(c.policies[0]!.spec.egress).to.deep.equal([{ to: [{ ipBlock: { cidr: '192.168.1.10/32' } }, { ipBlock: { cidr: '192.168.1.11/32' } }, { ipBlock: { cidr: '2001:db8::11/128' } }], ports: [{ protocol: 'TCP', port: 10250 }] }]);
+    const s = source(c, 'kubelet');
+    expect(s.findings.find((f) => f.code === 'inventory/node-addresses')?.message).to.contain('change as nodes come and go');
+    expect(s.verdict).to.equal('exact');
+  });
+
+  it('remote-node alone on egress stays an entity: the node IPs would also open the pod\'s own node', () => {
+    const text = `apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: remote, namespace: shop}
+spec:
+  endpointSelector: {matchLabels: {app: db}}
+  egress:
+  - toEntities: [remote-node]
+`;
+    const c = convert(text, OPTS);
+    expect(source(c, 'remote').findings.map((f) => f.code)).not.to.include('inventory/node-addresses');
+  });
+});
