@@ -18,7 +18,7 @@ describe('feature registry', () => {
   it('has unique codes with a family prefix', () => {
     const codes = FEATURES.map((f) => f.code);
     expect(new Set(codes).size).to.equal(codes.length);
-    for (const c of codes) expect(c).to.match(/^(input|calico|cilium|native|output|vpc-cni)\/[a-z0-9-]+$/);
+    for (const c of codes) expect(c).to.match(/^(input|calico|cilium|native|output|vpc-cni|inventory)\/[a-z0-9-]+$/);
   });
 
   it('refuses codes that are not registered', () => {
