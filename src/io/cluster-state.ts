@@ -19,11 +19,20 @@ export interface InventoryNode {
   addresses: string[];
 }
 
+export interface InventoryService {
+  namespace: string;
+  name: string;
+  labels: Record<string, string>;
+  /** spec.selector; absent for a Service without one (its endpoints are managed by hand). */
+  selector?: Record<string, string>;
+  ports: Array<{ port: number; targetPort?: number | string; protocol: string }>;
+}
+
 export interface ClusterState {
   /** Namespace name → its labels (with `kubernetes.io/metadata.name`, which the API server always sets). */
   namespaces: Record<string, Record<string, string>>;
   pods: InventoryPod[];
-  services: number;
+  services: InventoryService[];
   nodes: InventoryNode[];
 }
 
@@ -39,7 +48,7 @@ export function readClusterState(path: string): ClusterState {
   const read = readInputs([path], { stdinName: '<stdin>', readStdin: () => Buffer.alloc(0) });
   const problem = read.findings.find((f) => f.severity === 'error');
   if (problem) throw new ClusterStateError(`${problem.file}:${problem.line}:${problem.column}: ${problem.message}`);
-  const state: ClusterState = { namespaces: {}, pods: [], services: 0, nodes: [] };
+  const state: ClusterState = { namespaces: {}, pods: [], services: [], nodes: [] };
   for (const file of read.files) {
     const parsed = parseFile(file);
     const bad = parsed.findings.find((f) => f.severity === 'error');
@@ -68,9 +77,18 @@ export function readClusterState(path: string): ClusterState {
           });
           break;
         }
-        case 'Service':
-          state.services++;
+        case 'Service': {
+          const spec = isPlainObject(obj.value.spec) ? obj.value.spec : {};
+          const ports = (Array.isArray(spec.ports) ? spec.ports : []).filter(isPlainObject).map((p) => ({
+            port: Number(p.port),
+            ...(typeof p.targetPort === 'number' || typeof p.targetPort === 'string' ? { targetPort: p.targetPort } : {}),
+            protocol: typeof p.protocol === 'string' ? p.protocol : 'TCP',
+          }));
+          const svc: InventoryService = { namespace: typeof meta.namespace === 'string' ? meta.namespace : 'default', name: typeof meta.name === 'string' ? meta.name : '', labels: stringMap(meta.labels), ports };
+          if (isPlainObject(spec.selector) && Object.keys(spec.selector).length > 0) svc.selector = stringMap(spec.selector);
+          state.services.push(svc);
           break;
+        }
         case 'Node': {
           const status = isPlainObject(obj.value.status) ? obj.value.status : {};
           const addresses = Array.isArray(status.addresses) ? status.addresses.filter((a) => isPlainObject(a) && (a.type === 'InternalIP' || a.type === 'ExternalIP') && typeof a.address === 'string').map((a) => String((a as Record<string, unknown>).address)) : [];

@@ -12,6 +12,7 @@ export interface TranslateOptions {
   inventory?: {
     pods: Array<{ namespace: string; name: string; labels: Record<string, string>; serviceAccount: string }>;
     nodes: Array<{ name: string; addresses: string[] }>;
+    services: Array<{ namespace: string; name: string; labels: Record<string, string>; selector?: Record<string, string>; ports: Array<{ port: number; targetPort?: number | string; protocol: string }> }>;
   };
   /** `drop` (default, fail-closed) or `widen` (keep the L3/L4 part of L7/DNS/ICMP rules). */
   onUnsupported: 'drop' | 'widen';

@@ -8,15 +8,19 @@
  *   label sets select no other pod of the inventory.
  * - Node entities (Cilium `host` together with `remote-node`, `toNodes`/`fromNodes`; `remote-node` alone on ingress,
  *   where the pod's own node is always allowed) become the nodes' addresses, which change as nodes come and go.
+ * - Services with a selector: Cilium `toServices` becomes the Service's backing pods (its selector in its namespace,
+ *   cilium §3.3); Calico `services` becomes its endpoints, the selected pods, and on egress their target ports
+ *   (calico §4.9, T26). A Service without a selector (hand-managed endpoints) or missing from the state stays dropped.
  * Every rewrite is reported on its source; the verifier then compares over that inventory.
  */
 import { isNativeRequirement, matchesConj, requirement, simplifyConj, type LabelConj, type Requirement } from '../model/labels.js';
 import type { Note } from '../model/notes.js';
 import type { TranslateOptions } from '../model/options.js';
-import { DIRECTIONS, NAMESPACE_NAME_LABEL, type Direction, type ModelPolicy, type ModelRule, type Opaque, type Peer, type SubjectTerm } from '../model/policy.js';
+import { DIRECTIONS, NAMESPACE_NAME_LABEL, type Direction, type ModelPolicy, type ModelRule, type Opaque, type Peer, type ProtoPorts, type SubjectTerm } from '../model/policy.js';
 import { formatCidr, parseIp } from '../model/cidr.js';
 
 type Inventory = NonNullable<TranslateOptions['inventory']>;
+type Service = Inventory['services'][number];
 type Pod = Inventory['pods'][number];
 
 const SERVICE_ACCOUNT_KEYS = ['projectcalico.org/serviceaccount', 'io.cilium.k8s.policy.serviceaccount'];
@@ -28,6 +32,82 @@ interface Context {
   inv: Inventory;
   namespaces: Record<string, Record<string, string>>;
   notes: Note[];
+  /** The source object's value, for the Service references the model keeps only as opaque parts. */
+  raw: unknown;
+}
+
+function at(value: unknown, path: readonly (string | number)[]): unknown {
+  let node = value;
+  for (const seg of path) node = Array.isArray(node) ? node[seg as number] : node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[String(seg)] : undefined;
+  return node;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** The pods a Service selects, as a model peer. */
+function servicePeer(s: Service, path: Peer['path']): Peer {
+  return { identity: { kind: 'pods', namespaces: [requirement(NAMESPACE_NAME_LABEL, 'In', [s.namespace])], pods: Object.entries(s.selector ?? {}).map(([k, v]) => requirement(k, 'In', [v])) }, opaque: [], path };
+}
+
+/** Cilium toServices entries (cilium §3.3): by name (any namespace when none is given) or by Service labels. */
+function ciliumServices(list: unknown, ctx: Context): Service[] | undefined {
+  if (!Array.isArray(list) || list.length === 0) return undefined;
+  const out: Service[] = [];
+  for (const item of list) {
+    if (!isRecord(item)) return undefined;
+    let found: Service[];
+    if (isRecord(item.k8sService) && typeof item.k8sService.serviceName === 'string') {
+      const ref = item.k8sService;
+      found = ctx.inv.services.filter((s) => s.name === ref.serviceName && (typeof ref.namespace !== 'string' || s.namespace === ref.namespace));
+    } else if (isRecord(item.k8sServiceSelector) && isRecord(item.k8sServiceSelector.selector)) {
+      const ref = item.k8sServiceSelector;
+      const sel = ref.selector as Record<string, unknown>;
+      const labels = isRecord(sel.matchLabels) ? Object.entries(sel.matchLabels).map(([k, v]) => requirement(k, 'In', [String(v)])) : [];
+      if (sel.matchExpressions !== undefined) return undefined;
+      found = ctx.inv.services.filter((s) => matchesConj(labels, s.labels) && (typeof ref.namespace !== 'string' || s.namespace === ref.namespace));
+    } else return undefined;
+    if (found.length === 0 || found.some((s) => s.selector === undefined)) return undefined;
+    out.push(...found);
+  }
+  return out;
+}
+
+function serviceNote(services: Service[], path: Peer['path'], ctx: Context, ports: boolean): void {
+  ctx.notes.push({ code: 'inventory/service', path, message: `resolved against the cluster state: the pods ${services.map((s) => `${s.namespace}/${s.name}`).join(', ')} select${ports ? ', on their target ports' : ''}; exact while the Services keep these selectors and ports` });
+}
+
+/** Services a rule names (Cilium toServices, Calico services), as pods; the rule otherwise unchanged. */
+function resolveServices(m: ModelPolicy, d: Direction, r: ModelRule, ctx: Context): ModelRule {
+  const cil = r.opaque.find((o) => o.code === 'cilium/to-services');
+  if (cil && r.peers === 'any') {
+    const services = ciliumServices(at(ctx.raw, cil.path), ctx);
+    if (!services) return r;
+    serviceNote(services, cil.path, ctx, false);
+    return { ...r, peers: services.map((s) => servicePeer(s, cil.path)), opaque: r.opaque.filter((o) => o !== cil) };
+  }
+  const cal = r.opaque.find((o) => o.code === 'calico/services');
+  if (cal && r.peers === 'any') {
+    const ref = at(ctx.raw, cal.path);
+    if (!isRecord(ref) || typeof ref.name !== 'string' || typeof ref.namespace !== 'string' || ref.namespace === '') return r; // calico D4: an empty namespace matches nothing in Felix
+    const s = ctx.inv.services.find((x) => x.name === ref.name && x.namespace === ref.namespace);
+    if (!s || s.selector === undefined) return r;
+    let ports = r.ports;
+    if (d === 'egress') {
+      // Destination services: the endpoints' address x port pairs, i.e. the target ports on the selected pods.
+      if (r.ports !== 'all') return r;
+      ports = s.ports.map((p): ProtoPorts => {
+        const protocol = (['TCP', 'UDP', 'SCTP'].includes(p.protocol) ? p.protocol : 'TCP') as ProtoPorts['protocol'];
+        const target = p.targetPort ?? p.port;
+        return typeof target === 'string' ? { protocol, ranges: [], named: [target.toLowerCase()] } : { protocol, ranges: [[target, target]] };
+      });
+      if (ports.length === 0) return r;
+    }
+    serviceNote([s], cal.path, ctx, d === 'egress');
+    return { ...r, peers: [servicePeer(s, cal.path)], ports, opaque: r.opaque.filter((o) => o !== cal) };
+  }
+  return r;
 }
 
 function podLabels(p: Pod): Record<string, string> {
@@ -101,7 +181,8 @@ function nodePeer(ctx: Context, path: Peer['path']): Peer | undefined {
   return { identity: { kind: 'any' }, addresses: [...new Set(cidrs)].sort().map((cidr) => ({ cidr, except: [] })), opaque: [], path };
 }
 
-function resolveRule(m: ModelPolicy, d: Direction, r: ModelRule, ctx: Context): ModelRule {
+function resolveRule(m: ModelPolicy, d: Direction, rule: ModelRule, ctx: Context): ModelRule {
+  const r = ctx.inv.services.length > 0 ? resolveServices(m, d, rule, ctx) : rule;
   if (r.peers === 'any') return r;
   let changed = false;
   const peers: Peer[] = [];
@@ -137,15 +218,16 @@ function resolveRule(m: ModelPolicy, d: Direction, r: ModelRule, ctx: Context): 
   return changed ? { ...r, peers } : r;
 }
 
+
 function resolvedMessage(n: number, ctx: Context): string {
   return `resolved against the ${ctx.inv.pods.length} pods of the cluster state (${n === 0 ? 'it selects none of them' : `${n} label ${n === 1 ? 'selector' : 'selectors'}`}): exact for the pods and label values that exist now; a pod added later with another value is not covered`;
 }
 
 /** The model with its selectors and node entities resolved against the inventory (module comment). */
-export function resolveInventory(m: ModelPolicy, options: TranslateOptions): { model: ModelPolicy; notes: Note[] } {
+export function resolveInventory(m: ModelPolicy, options: TranslateOptions, raw: unknown): { model: ModelPolicy; notes: Note[] } {
   const inv = options.inventory;
   if (!inv) return { model: m, notes: [] };
-  const ctx: Context = { inv, namespaces: options.namespaceLabels ?? {}, notes: [] };
+  const ctx: Context = { inv, namespaces: options.namespaceLabels ?? {}, notes: [], raw };
   let out = m;
   const subjectUnwritable = m.subject.opaque.every((o) => SUBSTRING_CODES.includes(o.code) || SERVICE_ACCOUNT_CODES.includes(o.code));
   if (m.subject.opaque.length > 0 && subjectUnwritable && inv.pods.length > 0) {

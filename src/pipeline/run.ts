@@ -134,7 +134,7 @@ export function runPipeline(files: InputFile[], options: TranslateOptions, preFi
   if (options.inventory) {
     for (const e of entries) {
       e.models = e.models.map((m) => {
-        const r = resolveInventory(m, options);
+        const r = resolveInventory(m, options, e.obj.value);
         for (const n of r.notes) e.notes.addNote(n);
         return r.model;
       });

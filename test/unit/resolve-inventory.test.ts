@@ -4,6 +4,8 @@
  */
 import { expect } from 'chai';
 import type { TranslateOptions } from '../../src/model/options.js';
+import { after } from 'mocha';
+import { removeTempDirs, runCli, tempDir, writeTree } from '../helpers/cli.js';
 import { convert, source } from '../helpers/traps.js';
 
 const inventory: NonNullable<TranslateOptions['inventory']> = {
@@ -18,6 +20,10 @@ const inventory: NonNullable<TranslateOptions['inventory']> = {
     { name: 'n1', addresses: ['192.168.1.10'] },
     { name: 'n2', addresses: ['192.168.1.11', '2001:db8::11'] },
   ],
+  services: [
+    { namespace: 'shop', name: 'api', labels: { expose: 'yes' }, selector: { app: 'api-backend' }, ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }, { port: 9000, targetPort: 'metrics', protocol: 'TCP' }] },
+    { namespace: 'shop', name: 'legacy', labels: {}, ports: [{ port: 80, protocol: 'TCP' }] },
+  ],
 };
 const OPTS: Partial<TranslateOptions> = { namespaces: ['shop', 'tools'], namespaceLabels: { shop: { team: 'shop' }, tools: {} }, inventory };
 
@@ -31,6 +37,8 @@ spec:
 ${ingress}`;
 
 describe('cluster inventory: selectors and node entities', () => {
+  after(removeTempDirs);
+
   it('ends with becomes In over the label values that exist', () => {
     const c = convert(calico(`  - action: Allow\n    source: {selector: app ends with '-backend'}\n`), OPTS);
     expect(c.policies[0]!.spec.ingress).to.deep.equal([{ from: [{ podSelector: { matchExpressions: [{ key: 'app', operator: 'In', values: ['api-backend', 'batch-backend'] }] } }] }]);
@@ -88,5 +96,64 @@ spec:
 `;
     const c = convert(text, OPTS);
     expect(source(c, 'remote').findings.map((f) => f.code)).not.to.include('inventory/node-addresses');
+  });
+
+  it('Calico destination services: the selected pods on the target ports (numbers and names)', () => {
+    const text = `apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: {name: web-out, namespace: shop}
+spec:
+  selector: app == 'web-frontend'
+  types: [Egress]
+  egress:
+  - action: Allow
+    destination: {services: {name: api, namespace: shop}}
+`;
+    const c = convert(text, OPTS);
+    expect(c.policies[0]!.spec.egress).to.deep.equal([{ to: [{ podSelector: { matchLabels: { app: 'api-backend' } } }], ports: [{ protocol: 'TCP', port: 8080 }, { protocol: 'TCP', port: 'metrics' }] }]);
+    const s = source(c, 'web-out');
+    expect(s.findings.map((f) => f.code)).to.include('inventory/service');
+    expect(s.verdict).to.equal('exact');
+  });
+
+  it('Cilium toServices: the backing pods with the rule\'s own ports; a Service without a selector stays dropped', () => {
+    const text = (svc: string) => `apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: web-out, namespace: shop}
+spec:
+  endpointSelector: {matchLabels: {app: web-frontend}}
+  egress:
+  - toServices: [{k8sService: {serviceName: ${svc}, namespace: shop}}]
+    toPorts: [{ports: [{port: "8080", protocol: TCP}]}]
+`;
+    const c = convert(text('api'), OPTS);
+    expect(c.policies[0]!.spec.egress).to.deep.equal([{ to: [{ podSelector: { matchLabels: { app: 'api-backend' } } }], ports: [{ protocol: 'TCP', port: 8080 }] }]);
+    expect(source(c, 'web-out').verdict).to.equal('exact');
+    const none = convert(text('legacy'), OPTS);
+    expect(none.policies[0]!.spec.egress ?? []).to.deep.equal([]);
+    expect(source(none, 'web-out').findings.map((f) => f.code)).to.include('cilium/to-services');
+  });
+
+  it('from the command line: a kubectl List with Namespaces, Pods, Services and Nodes', () => {
+    const dir = tempDir();
+    writeTree(dir, {
+      'state.yaml': `apiVersion: v1
+kind: List
+items:
+- {apiVersion: v1, kind: Namespace, metadata: {name: shop}}
+- {apiVersion: v1, kind: Pod, metadata: {name: api-1, namespace: shop, labels: {app: api-backend}}, spec: {serviceAccountName: api}}
+- {apiVersion: v1, kind: Pod, metadata: {name: node-agent, namespace: shop, labels: {app: agent-backend}}, spec: {hostNetwork: true}}
+- {apiVersion: v1, kind: Pod, metadata: {name: db-1, namespace: shop, labels: {app: db}}, spec: {}}
+- {apiVersion: v1, kind: Service, metadata: {name: api, namespace: shop}, spec: {selector: {app: api-backend}, ports: [{port: 80, targetPort: 8080}]}}
+- {apiVersion: v1, kind: Node, metadata: {name: n1}, status: {addresses: [{type: InternalIP, address: 10.0.0.5}]}}
+`,
+      'db.yaml': calico(`  - action: Allow\n    source: {selector: app ends with '-backend'}\n`),
+    });
+    const r = runCli(['convert', 'db.yaml', '--cluster-state', 'state.yaml', '-o', 'json'], { cwd: dir });
+    expect(r.status, r.stderr).to.equal(0);
+    const out = JSON.parse(r.stdout) as { items: Array<{ spec: { ingress: unknown[] } }> };
+    // The hostNetwork pod is its node, not a pod a selector picks.
+    expect(out.items[0]!.spec.ingress).to.deep.equal([{ from: [{ podSelector: { matchLabels: { app: 'api-backend' } } }] }]);
+    expect(r.stderr).to.match(/db\.yaml:9:\d+: info inventory\/selector resolved against the 2 pods of the cluster state/);
   });
 });
