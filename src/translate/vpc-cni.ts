@@ -55,7 +55,19 @@ export function vpcCniChecks(policies: NetworkPolicyJson[]): VpcCniFinding[] {
   const out: VpcCniFinding[] = [];
   const subjects = policies.map((p) => labelSelectorConj(p.spec.podSelector));
   const sameNamespace = new Map<string, number[]>();
-  policies.forEach((p, i) => sameNamespace.set(p.metadata.namespace, [...(sameNamespace.get(p.metadata.namespace) ?? []), i]));
+  policies.forEach((p, i) => {
+    const list = sameNamespace.get(p.metadata.namespace);
+    if (list) list.push(i);
+    else sameNamespace.set(p.metadata.namespace, [i]);
+  });
+  // Each policy's views are needed once per policy that shares its pods: computed once.
+  const views = new Map<string, RuleView[]>();
+  const viewsOf = (i: number, d: 'ingress' | 'egress') => {
+    const k = `${i}/${d}`;
+    let v = views.get(k);
+    if (!v) views.set(k, (v = ruleViews(policies[i]!, d)));
+    return v;
+  };
   const mayShare = (i: number, j: number) => {
     const a = subjects[i] as LabelConj | null;
     const b = subjects[j] as LabelConj | null;
@@ -64,9 +76,9 @@ export function vpcCniChecks(policies: NetworkPolicyJson[]): VpcCniFinding[] {
   policies.forEach((p, i) => {
     const group = (sameNamespace.get(p.metadata.namespace) ?? []).filter((j) => mayShare(i, j));
     for (const d of ['ingress', 'egress'] as const) {
-      const own = ruleViews(p, d);
+      const own = viewsOf(i, d);
       if (own.length === 0) continue;
-      const others = group.filter((j) => j !== i).map((j) => ({ j, views: ruleViews(policies[j]!, d) }));
+      const others = group.filter((j) => j !== i).map((j) => ({ j, views: viewsOf(j, d) }));
       // Port entries per address key, over every policy that may select the same pods.
       const reported = new Set<string>();
       for (const key of new Set(own.flatMap((v) => v.keys))) {

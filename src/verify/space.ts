@@ -22,6 +22,7 @@ import {
   lbSubset,
   PRESENT,
   vsAnd,
+  vsDisjoint,
   vs,
   vsMinus,
   vsSubset,
@@ -154,7 +155,7 @@ export class Space {
       case 'ext':
         return !ivOverlaps(x.ip, (y as Extract<Ep, { k: 'ext' }>).ip);
       case 'ent':
-        return vsAnd(x.name, (y as Extract<Ep, { k: 'ent' }>).name) === null;
+        return vsDisjoint(x.name, (y as Extract<Ep, { k: 'ent' }>).name);
     }
   }
 
@@ -227,6 +228,11 @@ export class Space {
   /** x − y as disjoint boxes. */
   boxMinus(x: Box, y: Box): Box[] {
     if (this.boxDisjoint(x, y)) return [x];
+    return this.overlapMinus(x, y);
+  }
+
+  /** x − y for boxes known to overlap. */
+  private overlapMinus(x: Box, y: Box): Box[] {
     const out: Box[] = [];
     if (x.a !== y.a) for (const a of this.epMinus(x.a, y.a)) out.push({ a, b: x.b, port: x.port });
     const aI = x.a === y.a ? x.a : this.epAnd(x.a, y.a)!;
@@ -266,7 +272,7 @@ export class Space {
         const next: Box[] = [];
         for (const p of pieces) {
           if (this.boxDisjoint(p, y)) next.push(p);
-          else for (const q of this.boxMinus(p, y)) next.push(q);
+          else for (const q of this.overlapMinus(p, y)) next.push(q);
         }
         pieces = next;
       }
@@ -277,6 +283,8 @@ export class Space {
 
   /** Is x ⊆ ⋃ ys? */
   covered(x: Box, ys: BoxSet): boolean {
+    // Most questions are answered by one box that holds x whole.
+    for (const y of ys) if (this.boxSubset(x, y)) return true;
     return this.minus([x], ys).length === 0;
   }
 

@@ -11,8 +11,8 @@ import { NAMESPACE_NAME_LABEL, type Direction, type Protocol } from '../../model
 import type { NetworkPolicyPeerJson, NetworkPolicyPortJson } from '../../native/types.js';
 import { HOST_ENTITY, isNamedPortKey, OTHER_PROTOCOLS_POINT, parseNamedPortKey, PROTO_INDEX, PROTO_SPAN } from '../../verify/common.js';
 import { ivAnd, ivContains, ivEqual, ivMinus, ivNormalize, ivSubset, type Interval, type IntervalSet } from '../../verify/intervals.js';
-import { ABSENT, lbKey, vs, vsEqual, vsIsFull, type LabelBox } from '../../verify/labelset.js';
-import { ALL_PORTS, ANY_EP, type Box, type Ep, type PortSet, type Space } from '../../verify/space.js';
+import { ABSENT, ANY_VALUE, lbKey, vs, vsEqual, vsIsFull, vsMinus, type LabelBox, type ValueSet } from '../../verify/labelset.js';
+import { ALL_PORTS, type Box, type Ep, type PortSet, type Space } from '../../verify/space.js';
 import type { NativeRule } from '../rules.js';
 import { toLabelSelector } from '../selectors.js';
 import { blocksOfIps } from './ip-blocks.js';
@@ -127,13 +127,29 @@ function describeBlocks(set: IntervalSet<bigint>): string {
   return text.join(', ') + (blocks.length > 3 ? ', ...' : '');
 }
 
+/**
+ * Do the boxes (one subject, one port piece) hold every peer? Kind by kind, cheapest first: every entity name, every
+ * outside address, and only then the pods (the one cover test that needs the box algebra).
+ */
+function coversEveryPeer(space: Space, boxes: readonly Box[]): boolean {
+  let names: ValueSet | null = ANY_VALUE;
+  let ext: IntervalSet<bigint> = [];
+  for (const { b } of boxes) {
+    if (b.k === 'ent' && names !== null) names = vsMinus(names, b.name);
+    else if (b.k === 'ext') ext = ivNormalize([...ext, ...b.ip]);
+  }
+  if (names !== null || !ivSubset(space.extIps, ext)) return false;
+  const first = boxes[0]!;
+  return space.covered({ a: first.a, b: space.podU, port: first.port }, boxes.filter((x) => x.b.k === 'pod'));
+}
+
 /** Peers of one rule: the union of the boxes' peers ('any' when it is every peer). */
 function nativePeers(space: Space, boxes: readonly Box[], direction: Direction, namespace: string, lost: string[]): NetworkPolicyPeerJson[] | 'any' {
   if (boxes.some((b) => b.b.k === 'any')) return 'any';
   const first = boxes[0]!;
   // Every peer needs pods, outside addresses and entities at once: check the kinds before the (costly) cover test.
   const kinds = new Set(boxes.map((b) => b.b.k));
-  if (kinds.has('pod') && kinds.has('ext') && kinds.has('ent') && space.covered({ a: first.a, b: ANY_EP, port: first.port }, boxes)) return 'any';
+  if (kinds.has('pod') && kinds.has('ext') && kinds.has('ent') && coversEveryPeer(space, boxes)) return 'any';
   const out: NetworkPolicyPeerJson[] = [];
   let extCovered: IntervalSet<bigint> = [];
   let podsByAddress: IntervalSet<bigint> = [];
