@@ -153,6 +153,13 @@ function locateOffset(root: unknown, path: JsonPath, offsets: OffsetIndex, rootO
   return offset;
 }
 
+/** The node at a JSON path inside a parsed value (undefined where the path leaves it). */
+export function valueAt(value: unknown, path: readonly (string | number)[]): unknown {
+  let node = value;
+  for (const seg of path) node = Array.isArray(node) ? node[seg as number] : isPlainObject(node) ? node[String(seg)] : undefined;
+  return node;
+}
+
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -18,6 +18,7 @@ import type { Note } from '../model/notes.js';
 import type { TranslateOptions } from '../model/options.js';
 import { DIRECTIONS, NAMESPACE_NAME_LABEL, type Direction, type ModelPolicy, type ModelRule, type Opaque, type Peer, type ProtoPorts, type SubjectTerm } from '../model/policy.js';
 import { formatCidr, parseIp } from '../model/cidr.js';
+import { isPlainObject, valueAt } from '../io/documents.js';
 
 type Inventory = NonNullable<TranslateOptions['inventory']>;
 type Service = Inventory['services'][number];
@@ -36,15 +37,6 @@ interface Context {
   raw: unknown;
 }
 
-function at(value: unknown, path: readonly (string | number)[]): unknown {
-  let node = value;
-  for (const seg of path) node = Array.isArray(node) ? node[seg as number] : node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[String(seg)] : undefined;
-  return node;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 /** The pods a Service selects, as a model peer. */
 function servicePeer(s: Service, path: Peer['path']): Peer {
@@ -56,15 +48,15 @@ function ciliumServices(list: unknown, ctx: Context): Service[] | undefined {
   if (!Array.isArray(list) || list.length === 0) return undefined;
   const out: Service[] = [];
   for (const item of list) {
-    if (!isRecord(item)) return undefined;
+    if (!isPlainObject(item)) return undefined;
     let found: Service[];
-    if (isRecord(item.k8sService) && typeof item.k8sService.serviceName === 'string') {
+    if (isPlainObject(item.k8sService) && typeof item.k8sService.serviceName === 'string') {
       const ref = item.k8sService;
       found = ctx.inv.services.filter((s) => s.name === ref.serviceName && (typeof ref.namespace !== 'string' || s.namespace === ref.namespace));
-    } else if (isRecord(item.k8sServiceSelector) && isRecord(item.k8sServiceSelector.selector)) {
+    } else if (isPlainObject(item.k8sServiceSelector) && isPlainObject(item.k8sServiceSelector.selector)) {
       const ref = item.k8sServiceSelector;
       const sel = ref.selector as Record<string, unknown>;
-      const labels = isRecord(sel.matchLabels) ? Object.entries(sel.matchLabels).map(([k, v]) => requirement(k, 'In', [String(v)])) : [];
+      const labels = isPlainObject(sel.matchLabels) ? Object.entries(sel.matchLabels).map(([k, v]) => requirement(k, 'In', [String(v)])) : [];
       if (sel.matchExpressions !== undefined) return undefined;
       found = ctx.inv.services.filter((s) => matchesConj(labels, s.labels) && (typeof ref.namespace !== 'string' || s.namespace === ref.namespace));
     } else return undefined;
@@ -82,15 +74,15 @@ function serviceNote(services: Service[], path: Peer['path'], ctx: Context, port
 function resolveServices(m: ModelPolicy, d: Direction, r: ModelRule, ctx: Context): ModelRule {
   const cil = r.opaque.find((o) => o.code === 'cilium/to-services');
   if (cil && r.peers === 'any') {
-    const services = ciliumServices(at(ctx.raw, cil.path), ctx);
+    const services = ciliumServices(valueAt(ctx.raw, cil.path), ctx);
     if (!services) return r;
     serviceNote(services, cil.path, ctx, false);
     return { ...r, peers: services.map((s) => servicePeer(s, cil.path)), opaque: r.opaque.filter((o) => o !== cil) };
   }
   const cal = r.opaque.find((o) => o.code === 'calico/services');
   if (cal && r.peers === 'any') {
-    const ref = at(ctx.raw, cal.path);
-    if (!isRecord(ref) || typeof ref.name !== 'string' || typeof ref.namespace !== 'string' || ref.namespace === '') return r; // calico D4: an empty namespace matches nothing in Felix
+    const ref = valueAt(ctx.raw, cal.path);
+    if (!isPlainObject(ref) || typeof ref.name !== 'string' || typeof ref.namespace !== 'string' || ref.namespace === '') return r; // calico D4: an empty namespace matches nothing in Felix
     const s = ctx.inv.services.find((x) => x.name === ref.name && x.namespace === ref.namespace);
     if (!s || s.selector === undefined) return r;
     let ports = r.ports;

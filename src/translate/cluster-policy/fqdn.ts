@@ -8,7 +8,7 @@
  * fail-closed, and is reported (cilium §3.3, [api/fqdn]).
  */
 import type { SourceObject } from '../../io/documents.js';
-import { isPlainObject } from '../../io/documents.js';
+import { isPlainObject, valueAt } from '../../io/documents.js';
 import type { ModelPolicy, ProtoPorts } from '../../model/policy.js';
 import type { NetworkPolicyPortJson } from '../../native/types.js';
 import type { JsonPath } from '../../report/finding.js';
@@ -30,12 +30,6 @@ export interface FqdnNote {
 }
 
 const DOMAIN = /^(\*\.)?([a-z0-9]([-a-z0-9_]*[a-z0-9])?\.)+[a-z0-9]([-a-z0-9_]*[a-z0-9])?\.?$/;
-
-function at(value: unknown, path: JsonPath): unknown {
-  let node = value;
-  for (const seg of path) node = Array.isArray(node) ? node[seg as number] : isPlainObject(node) ? node[String(seg)] : undefined;
-  return node;
-}
 
 /** The AWS domain name for one Cilium FQDN selector, or why there is none. */
 export function domainNameOf(sel: unknown): { name: string } | { why: string } {
@@ -70,7 +64,7 @@ export function planFqdnPolicies(items: ReadonlyArray<{ model: ModelPolicy; obj:
       if (r.action !== 'allow' || !fq) continue;
       // Only the name part is new: a rule with L7 or other conditions stays dropped.
       if (r.opaque.some((o) => o !== fq)) continue;
-      const list = at(obj.value, fq.path);
+      const list = valueAt(obj.value, fq.path);
       const names = Array.isArray(list) ? list.map(domainNameOf) : [];
       const bad = names.find((n): n is { why: string } => 'why' in n);
       if (bad || names.length === 0) {
