@@ -157,7 +157,7 @@ export function runPipeline(files: InputFile[], options: TranslateOptions, preFi
     if (e.cls !== 'calico-policy' && e.cls !== 'cilium-policy') continue;
     const cnps = admin?.cnps.filter((c) => e.models.includes(c.model)) ?? [];
     if (cnps.length > 0) cnpsBySource.set(e, cnps);
-    for (const n of admin?.notes.filter((x) => e.models.includes(x.model)) ?? []) e.notes.add(n.code, n.path, n.message, { severity: 'info', effect: 'none' });
+    for (const n of admin?.notes.filter((x) => e.models.includes(x.model)) ?? []) e.notes.add(n.code, n.path, n.message);
     for (const n of fqdn?.notes.filter((x) => e.models.includes(x.model)) ?? []) e.notes.add(n.code, n.path, n.message);
     if (cnps.length > 0) e.notes.add('output/cluster-network-policy', [], `the Admin tier carries ${cnps.reduce((n, c) => n + c.rules.length, 0)} of its decisions as AWS ClusterNetworkPolicies (priorities ${[...new Set(cnps.map((c) => c.priority))].join(', ')}), evaluated before every NetworkPolicy by the VPC CNI engine (1.21 or later)`);
     // A model whose every direction the Admin tier decides in full needs no native policy.

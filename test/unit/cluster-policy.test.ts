@@ -157,6 +157,46 @@ spec:
   });
 });
 
+describe('target vpc-cni: the default tier and native policies', () => {
+  const calico = (name: string, order: number, ingress: string) => `---
+apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: {name: ${name}, namespace: shop}
+spec:
+  order: ${order}
+  selector: app == 'db'
+  types: [Ingress]
+  ingress:
+${ingress}`;
+  const DENY_LEGACY = "  - action: Deny\n    source: {selector: app == 'legacy'}\n";
+  const native = `---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: db-from-web, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: db}}
+  policyTypes: [Ingress]
+  ingress: [{from: [{podSelector: {matchLabels: {app: web}}}]}]
+`;
+
+  it('default-tier Calico policies before the first native one go to the Admin tier; after it they stay native', () => {
+    const c = convert(calico('early', 100, DENY_LEGACY) + native + calico('late', 2000, "  - action: Allow\n    source: {selector: app == 'batch'}\n"), { target: 'vpc-cni' });
+    expect(c.clusterPolicies.map((p) => p.metadata.name)).to.deep.equal(['shop-early']);
+    expect(c.clusterPolicies[0]!.spec.ingress![0]).to.deep.include({ action: 'Deny' });
+    // The native policy is evaluated at order 1000 in the default tier (calico §3.3): "late" comes after it.
+    expect(source(c, 'late').findings.map((f) => f.code)).not.to.include('output/cluster-network-policy');
+    for (const s of c.sources) expect(s.witnesses?.wider ?? [], s.ref.name).to.deep.equal([]);
+  });
+
+  it('equal order in the Admin tier is written in the 3.32+ order and reported as version-dependent', () => {
+    const c = convert(calico('a-allow', 100, "  - action: Allow\n") + calico('b-deny', 100, DENY_LEGACY), { target: 'vpc-cni' });
+    for (const name of ['a-allow', 'b-deny']) {
+      expect(source(c, name).findings.map((f) => f.code), name).to.include('calico/order-tie');
+      expect(source(c, name).verdict).to.equal('unknown');
+    }
+  });
+});
+
 describe('target vpc-cni --eks-auto-mode: toFQDNs as ApplicationNetworkPolicies', () => {
   const fqdnPolicy = (extra = '') => `apiVersion: cilium.io/v2
 kind: CiliumNetworkPolicy

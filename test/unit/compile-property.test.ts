@@ -45,16 +45,39 @@ const calicoPolicy = fc.record({
   selector,
   ingress: fc.array(rule, { minLength: 1, maxLength: 3 }),
 });
+/** Egress rules to pods or to networks (inside the cluster range, outside it, everything): the Admin tier says
+ * networks by address, the native tier cannot tell pods from addresses inside the cluster range. */
+const egressRule = fc.record({
+  action: fc.constantFrom('Allow', 'Allow', 'Deny', 'Pass'),
+  to: fc.oneof(
+    selector.map((s) => ({ selector: s })),
+    fc.constantFrom(['10.1.0.0/16'], ['203.0.113.0/24'], ['0.0.0.0/0'], ['10.0.0.0/8', '198.51.100.7/32']).map((nets) => ({ nets })),
+    fc.constant(undefined),
+  ),
+  ports: fc.option(fc.subarray([53, 443], { minLength: 1 }), { nil: undefined }),
+}).map((r) => {
+  const out: Record<string, unknown> = { action: r.action };
+  if (r.to || r.ports) out.destination = { ...(r.to ?? {}), ...(r.ports ? { ports: r.ports } : {}) };
+  if (r.ports) out.protocol = 'UDP';
+  return out;
+});
+const calicoEgressPolicy = fc.record({
+  tier: fc.constantFrom('default', 'security', 'platform'),
+  order: fc.option(fc.constantFrom(10, 100, 1000), { nil: undefined }),
+  selector,
+  egress: fc.array(egressRule, { minLength: 1, maxLength: 3 }),
+});
+
 const tierDefs = fc.record({ security: fc.constantFrom('Deny', 'Pass'), platform: fc.constantFrom('Deny', 'Pass') });
 
-function calicoDocs(tiers: { security: string; platform: string }, ps: Array<{ tier: string; order: number | undefined; selector: string; ingress: unknown[] }>): string {
+function calicoDocs(tiers: { security: string; platform: string }, ps: Array<{ tier: string; order: number | undefined; selector: string; ingress: unknown[]; egress?: unknown[] }>): string {
   const docs: unknown[] = [
     { apiVersion: 'projectcalico.org/v3', kind: 'Tier', metadata: { name: 'security' }, spec: { order: 100, defaultAction: tiers.security } },
     { apiVersion: 'projectcalico.org/v3', kind: 'Tier', metadata: { name: 'platform' }, spec: { order: 200, defaultAction: tiers.platform } },
   ];
   ps.forEach((p, i) => {
     const name = p.tier === 'default' ? `p${i}` : `${p.tier}.p${i}`;
-    const spec: Record<string, unknown> = { tier: p.tier, selector: p.selector, types: ['Ingress'], ingress: p.ingress };
+    const spec: Record<string, unknown> = p.egress ? { tier: p.tier, selector: p.selector, types: ['Egress'], egress: p.egress } : { tier: p.tier, selector: p.selector, types: ['Ingress'], ingress: p.ingress };
     if (p.order !== undefined) spec.order = p.order;
     docs.push({ apiVersion: 'projectcalico.org/v3', kind: 'NetworkPolicy', metadata: { name, namespace: 'prod' }, spec });
   });
@@ -108,6 +131,20 @@ describe('property: compile then verify is exact with pod peers, never wider', f
 
   it(`random Cilium sets with deny rules (${RUNS} runs)`, () => {
     fc.assert(fc.property(fc.array(ciliumPolicy, { minLength: 1, maxLength: 3 }), (ps) => expectExact(ciliumDocs(ps))), { seed: SEED, numRuns: RUNS });
+  });
+
+  it(`random ordered Calico egress sets with networks, target vpc-cni: never wider, every output valid (${RUNS} runs)`, () => {
+    fc.assert(
+      fc.property(tierDefs, fc.array(calicoEgressPolicy, { minLength: 1, maxLength: 4 }), (t, ps) => {
+        const text = calicoDocs(t, ps.map((p) => ({ tier: p.tier, order: p.order, selector: p.selector, ingress: [], egress: p.egress })));
+        const r = runPipeline([{ name: 'gen.yaml', text }], { ...DEFAULT_OPTIONS, namespaces: ['prod', 'dev'], clusterCidrs: ['10.0.0.0/8', 'fd00::/8'], target: 'vpc-cni' });
+        for (const o of r.outputs) expect(validateOutput(o.policy), o.policy.metadata.name).to.deep.equal([]);
+        const wider = r.sources.filter((s) => s.verdict === 'wider' || s.verdict === 'narrower+wider' || s.findings.some((f) => f.code === 'output/verifier-wider'));
+        expect(wider.map((s) => `${s.ref.name}: ${s.witnesses?.wider[0] ?? s.findings.map((f) => f.code).join(',')}`), `input:\n${text}`).to.deep.equal([]);
+        expect(['wider', 'narrower+wider']).not.to.include(r.wholeSet?.verdict);
+      }),
+      { seed: SEED, numRuns: RUNS },
+    );
   });
 
   // --target vpc-cni: Admin-tier ClusterNetworkPolicies evaluated in the VPC CNI engine's order, with the rest native.

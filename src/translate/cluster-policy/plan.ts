@@ -8,8 +8,9 @@
  * rules that match a connection the lowest priority wins, Deny before Accept before Pass at equal priority. So each
  * run of consecutive rules with the same action gets a priority of its own, in Calico's evaluation order.
  *
- * Calico: the Admin tier holds the longest prefix of Calico's evaluation order (tiers before the default tier) that
- * it can say: Allow → Accept, Deny → Deny, Pass → Pass (on to the NetworkPolicy tier), and each tier's end-of-tier
+ * Calico: the Admin tier holds the longest prefix of Calico's evaluation order that it can say, up to the first
+ * native NetworkPolicy of the input (Calico evaluates those in the default tier at order 1000; they stay native, in
+ * the NetworkPolicy tier, so nothing after them can go before them): Allow → Accept, Deny → Deny, Pass → Pass (on to the NetworkPolicy tier), and each tier's end-of-tier
  * deny as a Deny of everything for the pods its policies select. A connection the prefix decides is decided there as
  * Calico would; every other one (a Pass, no match, ingress from outside addresses, which Admin rules cannot name)
  * reaches the NetworkPolicy tier, where the native translation of the whole ordered set gives Calico's final answer.
@@ -22,10 +23,12 @@
 import type { CnpAction, CnpPeerJson, CnpPortJson, CnpSubjectJson } from '../../aws/types.js';
 import { CNP_LIMITS } from '../../aws/types.js';
 import type { TranslateOptions } from '../../model/options.js';
-import { DIRECTIONS, type Direction, type ModelPolicy, type ModelRule } from '../../model/policy.js';
+import { DIRECTIONS, NAMESPACE_NAME_LABEL, type Direction, type ModelPolicy, type ModelRule, type SubjectTerm } from '../../model/policy.js';
 import type { JsonPath } from '../../report/finding.js';
 import { toPointer } from '../../report/finding.js';
 import { calicoChain, calicoPlace } from '../../verify/common.js';
+import { orderTieNote } from '../compile/compile.js';
+import { andConj, requirement } from '../../model/labels.js';
 import { ALL_NETWORKS, expressRule, networkPeers, podsPeer } from './rules.js';
 
 export interface CnpRulePlan {
@@ -58,8 +61,6 @@ export interface AdminPlan {
   notes: PlanNote[];
 }
 
-const DEFAULT_TIER: readonly [number, string] = [1_000_000, 'default'];
-
 const ACTION: Record<'allow' | 'deny' | 'pass', CnpAction> = { allow: 'Accept', deny: 'Deny', pass: 'Pass' };
 
 function subjectsOf(m: ModelPolicy): CnpSubjectJson[] | null {
@@ -71,6 +72,15 @@ function subjectsOf(m: ModelPolicy): CnpSubjectJson[] | null {
     out.push(peer.namespaces ? { namespaces: peer.namespaces } : { pods: peer.pods! });
   }
   return out;
+}
+
+/** Same tier and order, one of them decides (Deny or Pass), and their pods may overlap (calico §3.3, T8). */
+function tiesWith(p: ModelPolicy, q: ModelPolicy): boolean {
+  if (calicoPlace(p).order !== calicoPlace(q).order) return false;
+  const decides = (x: ModelPolicy) => DIRECTIONS.some((d) => (x[d]?.rules ?? []).some((r) => r.action === 'deny' || r.action === 'pass'));
+  if (!decides(p) && !decides(q)) return false;
+  const ns = (x: ModelPolicy, t: SubjectTerm) => (x.namespace === null ? t.namespaces : [...t.namespaces, requirement(NAMESPACE_NAME_LABEL, 'In', [x.namespace])]);
+  return p.subject.terms.some((a) => q.subject.terms.some((b) => andConj(ns(p, a), ns(q, b)) !== null && andConj(a.pods, b.pods) !== null));
 }
 
 function ruleOrigin(m: ModelPolicy, r: ModelRule): string {
@@ -122,14 +132,9 @@ class NativeModels {
   }
 }
 
-function beforeDefaultTier(p: ModelPolicy): boolean {
-  const place = calicoPlace(p);
-  return place.tier !== 'default' && (place.tierOrder < DEFAULT_TIER[0] || (place.tierOrder === DEFAULT_TIER[0] && place.tier < DEFAULT_TIER[1]));
-}
-
 /** Calico's prefix for one direction (module comment). */
 function planCalico(models: readonly ModelPolicy[], direction: Direction, options: TranslateOptions, plan: AdminPlan, natives: NativeModels): void {
-  const chain = calicoChain(models.filter((m) => m.cni === 'calico' && beforeDefaultTier(m)), direction);
+  const chain = calicoChain(models.filter((m) => m.cni === 'calico' || m.cni === 'native'), direction);
   let priority = -1;
   // Once a Pass may have sent a connection on to the NetworkPolicy tier, later Admin rules no longer decide every
   // connection they match: from then on nothing is left out of the native translation.
@@ -141,7 +146,10 @@ function planCalico(models: readonly ModelPolicy[], direction: Direction, option
     const first = tier.policies[0]!;
     if (first.calicoOrder?.tierUnknown) return stop(first, first.subject.path, `tier ${tier.tier} has no Tier object in the input, so its place is unknown`);
     const inTier: Array<{ m: ModelPolicy; subjects: CnpSubjectJson[] }> = [];
+    // Equal order: written in the 3.32+ order, and reported as version-dependent as the native compile does.
+    for (const m of tier.policies) for (const q of tier.policies) if (q !== m && m.cni === 'calico' && tiesWith(m, q)) plan.notes.push({ model: m, ...orderTieNote(m, q) });
     for (const m of tier.policies) {
+      if (m.cni === 'native') return;
       const subjects = subjectsOf(m);
       if (subjects === null) return stop(m, m.subject.path, 'its selector cannot be written as a label selector');
       const dp = m[direction]!;

@@ -255,6 +255,13 @@ function compileNamespace(ns: string, want: Set<ModelPolicy>, scope: readonly Mo
   return out;
 }
 
+/** `calico/order-tie` on `p` for its tie with `q` (calico §3.3, T8). */
+export function orderTieNote(p: ModelPolicy, q: ModelPolicy): Decision {
+  const r = q.source.ref;
+  const first = calicoPlace(p).tieKey < calicoPlace(q).tieKey ? 'this policy' : `${r.kind} ${r.namespace ? r.namespace + '/' : ''}${r.name}`;
+  return { code: 'calico/order-tie', path: p.subject.path, message: `has the same order as ${r.kind} ${r.namespace ? r.namespace + '/' : ''}${r.name} and selects some of the same pods: compiled in the order of Calico 3.32 and later, where ${first} comes first by name; earlier releases may evaluate them the other way round` };
+}
+
 /**
  * Policies of one tier with the same order whose pods overlap and one of which can deny or pass: Calico 3.32
  * changed the tie-break (calico §3.3, T8), so the result depends on the release. Compiled in the current order.
@@ -269,10 +276,7 @@ function orderTies(space: Space, list: readonly ModelPolicy[], subjects: Map<Mod
       if (q === p || place(q).tier !== place(p).tier || place(q).order !== place(p).order) continue;
       if (!decides(p) && !decides(q)) continue;
       if (space.and(subjects.get(p)!.U, subjects.get(q)!.U).length === 0) continue;
-      const r = q.source.ref;
-      const first = place(p).tieKey < place(q).tieKey ? 'this policy' : `${r.kind} ${r.namespace ? r.namespace + '/' : ''}${r.name}`;
-      const msg = `has the same order as ${r.kind} ${r.namespace ? r.namespace + '/' : ''}${r.name} and selects some of the same pods: compiled in the order of Calico 3.32 and later, where ${first} comes first by name; earlier releases may evaluate them the other way round`;
-      out.set(p, [...(out.get(p) ?? []), { code: 'calico/order-tie', path: p.subject.path, message: msg }]);
+      out.set(p, [...(out.get(p) ?? []), orderTieNote(p, q)]);
     }
   }
   return out;
