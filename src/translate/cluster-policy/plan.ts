@@ -74,11 +74,15 @@ function subjectsOf(m: ModelPolicy): CnpSubjectJson[] | null {
   return out;
 }
 
-/** Same tier and order, one of them decides (Deny or Pass), and their pods may overlap (calico §3.3, T8). */
+/**
+ * Same tier and order, rules of both in one direction, one of them a Deny or Pass, and pods that may overlap: their
+ * order may change a decision (calico §3.3, T8).
+ */
 function tiesWith(p: ModelPolicy, q: ModelPolicy): boolean {
   if (calicoPlace(p).order !== calicoPlace(q).order) return false;
-  const decides = (x: ModelPolicy) => DIRECTIONS.some((d) => (x[d]?.rules ?? []).some((r) => r.action === 'deny' || r.action === 'pass'));
-  if (!decides(p) && !decides(q)) return false;
+  const rules = (x: ModelPolicy, d: Direction) => (x[d]?.rules ?? []).filter((r) => r.action !== 'log');
+  const decides = (x: ModelPolicy, d: Direction) => rules(x, d).some((r) => r.action === 'deny' || r.action === 'pass');
+  if (!DIRECTIONS.some((d) => rules(p, d).length > 0 && rules(q, d).length > 0 && (decides(p, d) || decides(q, d)))) return false;
   const ns = (x: ModelPolicy, t: SubjectTerm) => (x.namespace === null ? t.namespaces : [...t.namespaces, requirement(NAMESPACE_NAME_LABEL, 'In', [x.namespace])]);
   return p.subject.terms.some((a) => q.subject.terms.some((b) => andConj(ns(p, a), ns(q, b)) !== null && andConj(a.pods, b.pods) !== null));
 }
