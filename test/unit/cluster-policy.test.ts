@@ -197,6 +197,36 @@ spec:
   });
 });
 
+describe('target vpc-cni: egress Deny and Services (the engine checks egress before Service translation)', () => {
+  const text = `apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: web, namespace: shop}
+spec:
+  endpointSelector: {matchLabels: {app: web}}
+  egressDeny:
+  - toEndpoints: [{matchLabels: {app: db, tier: data}}]
+  egress:
+  - toEntities: [all]
+`;
+  const svc = (name: string, selector: Record<string, string>) => ({ namespace: 'shop', name, labels: {}, selector, ports: [{ port: 5432, protocol: 'TCP' }] });
+  const withServices = (services: ReturnType<typeof svc>[]) => ({ namespaceLabels: { shop: {} }, namespaces: ['shop'], inventory: { pods: [], nodes: [], services } });
+
+  it('without Services known, a Deny of pods by label is reported as possibly passed through a Service', () => {
+    const c = convert(text, { target: 'vpc-cni' });
+    const s = source(c, 'web');
+    expect(s.findings.map((f) => f.code)).to.include('vpc-cni/deny-before-dnat');
+    expect(s.verdict).to.equal('unknown');
+  });
+
+  it('with the Services known: one whose selector matches the Deny\'s selector is fine, one selecting by other labels is named', () => {
+    const ok = convert(text, { target: 'vpc-cni', ...withServices([svc('db', { app: 'db', tier: 'data' })]) });
+    expect(source(ok, 'web').findings.map((f) => f.code)).not.to.include('vpc-cni/deny-before-dnat');
+    expect(source(ok, 'web').verdict).to.equal('exact');
+    const bad = convert(text, { target: 'vpc-cni', ...withServices([svc('db', { app: 'db' })]) });
+    expect(source(bad, 'web').findings.find((f) => f.code === 'vpc-cni/deny-before-dnat')?.message).to.contain('Service shop/db');
+  });
+});
+
 describe('target vpc-cni --eks-auto-mode: toFQDNs as ApplicationNetworkPolicies', () => {
   const fqdnPolicy = (extra = '') => `apiVersion: cilium.io/v2
 kind: CiliumNetworkPolicy

@@ -28,8 +28,8 @@ import type { JsonPath } from '../../report/finding.js';
 import { toPointer } from '../../report/finding.js';
 import { calicoChain, calicoPlace } from '../../verify/common.js';
 import { orderTieNote } from '../compile/compile.js';
-import { andConj, requirement } from '../../model/labels.js';
-import { ALL_NETWORKS, expressRule, networkPeers, podsPeer } from './rules.js';
+import { andConj, matchesConj, requirement } from '../../model/labels.js';
+import { ALL_NETWORKS, expressRule, mayHoldPods, networkPeers, podsPeer } from './rules.js';
 
 export interface CnpRulePlan {
   action: CnpAction;
@@ -85,6 +85,39 @@ function tiesWith(p: ModelPolicy, q: ModelPolicy): boolean {
   if (!DIRECTIONS.some((d) => rules(p, d).length > 0 && rules(q, d).length > 0 && (decides(p, d) || decides(q, d)))) return false;
   const ns = (x: ModelPolicy, t: SubjectTerm) => (x.namespace === null ? t.namespaces : [...t.namespaces, requirement(NAMESPACE_NAME_LABEL, 'In', [x.namespace])]);
   return p.subject.terms.some((a) => q.subject.terms.some((b) => andConj(ns(p, a), ns(q, b)) !== null && andConj(a.pods, b.pods) !== null));
+}
+
+/**
+ * The engine checks egress before Service translation (vpc-cni-target §1.2): a connection to a Service's ClusterIP
+ * meets an Admin Deny only where the controller added that ClusterIP, i.e. for a pod peer whose selector the
+ * Service's own selector satisfies (§2 "Egress to Services", B5), and never for a network (B6). Where a Deny could
+ * be passed through a Service, say so; a cluster state with Services tells which ones.
+ */
+function serviceBypass(peers: readonly CnpPeerJson[], r: ModelRule, options: TranslateOptions): string | undefined {
+  const services = options.inventory?.services;
+  // Every address of both families holds every ClusterIP too: nothing passes.
+  const nets = peers.flatMap((p) => p.networks ?? []).filter((c) => !ALL_NETWORKS.includes(c));
+  if (nets.length > 0 && mayHoldPods(nets.map((cidr) => ({ cidr, except: [] })), options)) {
+    return `this Deny names addresses that may be pods' (${nets.slice(0, 3).join(', ')}${nets.length > 3 ? ', ...' : ''}): the VPC CNI engine checks egress before Service translation, so a connection to a Service whose backends are there is not denied (pass --cluster-cidr if these are outside the cluster)`;
+  }
+  if (r.peers === 'any') return undefined;
+  for (const p of r.peers) {
+    if (p.identity.kind !== 'pods' || p.identity.pods.length === 0) continue;
+    const { namespaces, pods } = p.identity;
+    if (!services || services.length === 0) {
+      return 'this Deny selects pods by label: the VPC CNI engine checks egress before Service translation and denies a Service\'s ClusterIP only when the Service\'s selector matches this selector, so traffic through another Service to these pods is not denied (give --cluster-state with Services to check)';
+    }
+    for (const s of services) {
+      if (!s.selector) continue;
+      const nsLabels = { ...(options.namespaceLabels?.[s.namespace] ?? {}), [NAMESPACE_NAME_LABEL]: s.namespace };
+      if (!matchesConj(namespaces, nsLabels)) continue;
+      const selects = Object.entries(s.selector).map(([k, v]) => requirement(k, 'In', [v]));
+      if (andConj(pods, selects) !== null && !matchesConj(pods, s.selector)) {
+        return `Service ${s.namespace}/${s.name} selects some of the pods this Deny names by other labels: the VPC CNI engine checks egress before Service translation and does not deny its ClusterIP, so traffic through it is not denied`;
+      }
+    }
+  }
+  return undefined;
 }
 
 function ruleOrigin(m: ModelPolicy, r: ModelRule): string {
@@ -174,6 +207,8 @@ function planCalico(models: readonly ModelPolicy[], direction: Direction, option
           plan.cnps.push(current);
         }
         current.rules.push({ action, peers: e.peers, ...(e.ports ? { ports: e.ports } : {}), origin: ruleOrigin(m, r) });
+        const bypass = direction === 'egress' && action === 'Deny' ? serviceBypass(e.peers, r, options) : undefined;
+        if (bypass) plan.notes.push({ model: m, code: 'vpc-cni/deny-before-dnat', path: r.path, message: bypass });
         if (e.kind === 'full' && r.action !== 'pass' && !passed) natives.removeRule(m, direction, r);
         if (r.action === 'pass') passed = true;
       }
@@ -209,6 +244,8 @@ function planCilium(m: ModelPolicy, options: TranslateOptions, plan: AdminPlan, 
       }
       if (e.kind === 'none') continue;
       rules.push({ action: 'Deny', peers: e.peers, ...(e.ports ? { ports: e.ports } : {}), origin: ruleOrigin(m, r) });
+      const bypass = direction === 'egress' ? serviceBypass(e.peers, r, options) : undefined;
+      if (bypass) plan.notes.push({ model: m, code: 'vpc-cni/deny-before-dnat', path: r.entryPath ?? r.path, message: bypass });
       if (e.kind === 'full') natives.removeRule(m, direction, r);
     }
     // Cilium: deny beats every allow whatever the order (cilium §2.3), so one priority serves every deny.

@@ -54,7 +54,7 @@ export function networkPeers(cidrs: string[]): CnpPeerJson[] {
 }
 
 /** Can an address in these blocks be a pod's? Only known not to with --cluster-cidr, or for assumed-external blocks. */
-function mayHoldPods(blocks: CidrBlock[], options: TranslateOptions): boolean {
+export function mayHoldPods(blocks: CidrBlock[], options: TranslateOptions): boolean {
   return blocks.some((b) => {
     const clusterOfFamily = options.clusterCidrs.filter((c) => familyOf(c) === familyOf(b.cidr));
     if (clusterOfFamily.length > 0) {
