@@ -17,6 +17,8 @@ import { normalizeFindings, type Finding } from '../report/finding.js';
 import { compileOrdered } from '../translate/compile/compile.js';
 import { planAdminTier, type CnpPlan } from '../translate/cluster-policy/plan.js';
 import { planFqdnPolicies } from '../translate/cluster-policy/fqdn.js';
+import { adminSlotChecks } from '../translate/cluster-policy/limits.js';
+import type { ClusterNetworkPolicyJson } from '../aws/types.js';
 import { analyzeOrdering } from '../translate/ordering.js';
 import { translatePolicy } from '../translate/translate.js';
 import { vpcCniChecks } from '../translate/vpc-cni.js';
@@ -195,6 +197,11 @@ export function runPipeline(files: InputFile[], options: TranslateOptions, preFi
       sources[i]!.findings.push(findingAt(e.obj, [], 'output/compiled-size', 'info', `the compiled output (${own.length} ${own.length === 1 ? 'policy' : 'policies'}) is ${(size / input).toFixed(1)} times the size of the source: native rules cannot subtract, so each Deny splits the peers, ports and pods of the allows after it into the parts that remain`, 'none'));
     }
   });
+  const clusterOutputs = outputs.filter((o) => o.policy.kind === 'ClusterNetworkPolicy');
+  for (const f of adminSlotChecks(clusterOutputs.map((o) => o.policy as ClusterNetworkPolicyJson))) {
+    const o = clusterOutputs[f.output]!;
+    sources[o.source]!.findings.push(findingAt(policyEntries[o.source]!.obj, [], 'vpc-cni/admin-port-limit', 'warning', f.message, 'unknown'));
+  }
   const nativeOutputs = outputs.filter((o) => isNativeOutput(o.policy));
   for (const f of vpcCniChecks(nativeOutputs.map((o) => o.policy as NetworkPolicyJson))) {
     const o = nativeOutputs[f.output]!;

@@ -119,6 +119,22 @@ ingress:
     expect(['exact', 'narrower', 'unknown']).to.include(s.verdict);
   });
 
+  it('more than 24 port entries on one address across Admin rules are reported (the agent drops the rest)', () => {
+    const ports = Array.from({ length: 30 }, (_, i) => 1000 + 2 * i);
+    const text = tiers + gnp('ports', `order: 10
+selector: app == 'web'
+types: [Egress]
+egress:
+- action: Allow
+  protocol: TCP
+  destination: {ports: [${ports.join(', ')}]}`);
+    const c = convert(text, { ...OPTS, target: 'vpc-cni' });
+    const f = source(c, 'security.ports').findings.find((x) => x.code === 'vpc-cni/admin-port-limit');
+    expect(f?.message).to.match(/^31 port entries \(egress\) may land on 0\.0\.0\.0\/0/);
+    const few = convert(text.replace(ports.join(', '), '80, 443'), { ...OPTS, target: 'vpc-cni' });
+    expect(source(few, 'security.ports').findings.map((x) => x.code)).not.to.include('vpc-cni/admin-port-limit');
+  });
+
   it('splits more than 25 networks into several peers and stays valid under the CRD schema', () => {
     const nets = Array.from({ length: 30 }, (_, i) => `203.0.${i}.0/24`);
     const text = tiers + gnp('many', `order: 10
