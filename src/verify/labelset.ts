@@ -138,17 +138,17 @@ export function lbAnd(a: LabelBox, b: LabelBox): LabelBox | null {
   if (b.size === 0) return a;
   if (a.size === 0) return b;
   const [small, big] = a.size <= b.size ? [a, b] : [b, a];
-  const out = new Map(big);
+  // Often one box already lies inside the other: then it is the answer, and no map is copied (boxes are immutable).
+  let out: Map<string, ValueSet> | null = null;
   for (const [k, v] of small) {
     const w = big.get(k);
-    if (w === undefined) out.set(k, v);
-    else {
-      const x = vsAnd(v, w);
-      if (x === null) return null;
-      out.set(k, x);
-    }
+    if (w !== undefined && vsSubset(w, v)) continue;
+    const x = w === undefined ? v : vsAnd(v, w);
+    if (x === null) return null;
+    if (!out) out = new Map(big);
+    out.set(k, x);
   }
-  return out;
+  return out ?? big;
 }
 
 export function lbDisjoint(a: LabelBox, b: LabelBox): boolean {
