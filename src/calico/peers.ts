@@ -65,16 +65,25 @@ export function lowerRemoteSide(side: Record<string, unknown>, path: JsonPath, s
   if (side.services !== undefined && side.services !== null) {
     return { kind: 'opaque', opaque: { code: 'calico/services', kind: 'unrepresentable', path: [...path, 'services'], message: 'services match a Service\'s endpoints, which needs a cluster inventory' }, notes };
   }
-  // serviceAccounts.names alone: the pods running as those accounts (calico §4.6), kept as the service-account label
-  // so that a cluster inventory can resolve it (pipeline/resolve-inventory.ts); a selector over account labels cannot.
-  const saOnlyNames = saNames.length > 0 && saSel === undefined && saNames.every((n) => typeof n === 'string');
-  if (!saOnlyNames && (saNames.length > 0 || saSel !== undefined)) {
+  // serviceAccounts: the pods running as those accounts (calico §4.6), kept as service-account labels (the name, and
+  // the account's labels as `pcsa.` keys, as Calico does) so that a cluster inventory can resolve them
+  // (pipeline/resolve-inventory.ts); without one they stay unwritable.
+  const usesSa = saNames.length > 0 || saSel !== undefined;
+  if (!saNames.every((n) => typeof n === 'string')) {
     return { kind: 'opaque', opaque: { code: 'calico/service-accounts', kind: 'unrepresentable', path: [...path, 'serviceAccounts'], message: 'serviceAccounts select pods by service account, which NetworkPolicy cannot' }, notes };
+  }
+  let saDnf: LabelDnf = saNames.length > 0 ? [[requirement(SERVICE_ACCOUNT_LABEL, 'In', saNames as string[])]] : [[]];
+  if (saSel !== undefined) {
+    const ast = parseCalicoSelector(saSel, [...path, 'serviceAccounts', 'selector']);
+    if ('invalid' in ast) return { kind: 'invalid', message: ast.invalid, path: ast.path };
+    const d = boundedDnf(mapSelectorKeys(ast, (k) => `pcsa.${k}`));
+    if (d === null) return tooComplex(path, 'serviceAccounts', notes);
+    saDnf = andDnf(saDnf, d);
   }
   const addr = blocksFromNets(nets, notNets, family);
   if (typeof addr === 'string') return { kind: 'invalid', message: addr, path: [...path, 'nets'] };
 
-  const hasSelectorField = sel !== undefined || notSel !== undefined || nsSel !== undefined || saOnlyNames;
+  const hasSelectorField = sel !== undefined || notSel !== undefined || nsSel !== undefined || usesSa;
   /** The field findings about the selected pods point at. */
   const selectorField = sel !== undefined ? 'selector' : nsSel !== undefined ? 'namespaceSelector' : notSel !== undefined ? 'notSelector' : 'serviceAccounts';
   if (!hasSelectorField) {
@@ -115,7 +124,7 @@ export function lowerRemoteSide(side: Record<string, unknown>, path: JsonPath, s
   }
 
   const selBase = selA === undefined ? [[]] : boundedDnf(selA);
-  const selDnf = selBase === null || !saOnlyNames ? selBase : andDnf(selBase, [[requirement(SERVICE_ACCOUNT_LABEL, 'In', saNames as string[])]]);
+  const selDnf = selBase === null || !usesSa ? selBase : andDnf(selBase, saDnf);
   if (selDnf === null) return tooComplex(path, 'selector', notes);
   let podDnf = compactDnf(andDnf(scopeDnf, selDnf));
   if (notSelA !== undefined) {

@@ -11,6 +11,8 @@ export interface InventoryPod {
   name: string;
   labels: Record<string, string>;
   serviceAccount: string;
+  /** The labels of its ServiceAccount object, when the state has it. */
+  serviceAccountLabels?: Record<string, string>;
 }
 
 export interface InventoryNode {
@@ -49,6 +51,7 @@ export function readClusterState(path: string): ClusterState {
   const problem = read.findings.find((f) => f.severity === 'error');
   if (problem) throw new ClusterStateError(`${problem.file}:${problem.line}:${problem.column}: ${problem.message}`);
   const state: ClusterState = { namespaces: {}, pods: [], services: [], nodes: [] };
+  const accounts = new Map<string, Record<string, string>>();
   for (const file of read.files) {
     const parsed = parseFile(file);
     const bad = parsed.findings.find((f) => f.severity === 'error');
@@ -89,6 +92,9 @@ export function readClusterState(path: string): ClusterState {
           state.services.push(svc);
           break;
         }
+        case 'ServiceAccount':
+          accounts.set(`${typeof meta.namespace === 'string' ? meta.namespace : 'default'}/${typeof meta.name === 'string' ? meta.name : ''}`, stringMap(meta.labels));
+          break;
         case 'Node': {
           const status = isPlainObject(obj.value.status) ? obj.value.status : {};
           const addresses = Array.isArray(status.addresses) ? status.addresses.filter((a) => isPlainObject(a) && (a.type === 'InternalIP' || a.type === 'ExternalIP') && typeof a.address === 'string').map((a) => String((a as Record<string, unknown>).address)) : [];
@@ -99,6 +105,11 @@ export function readClusterState(path: string): ClusterState {
           break;
       }
     }
+  }
+  // Calico selects by service-account labels too (calico §4.6): give each pod its account's labels.
+  for (const p of state.pods) {
+    const labels = accounts.get(`${p.namespace}/${p.serviceAccount}`);
+    if (labels) p.serviceAccountLabels = labels;
   }
   if (Object.keys(state.namespaces).length === 0) throw new ClusterStateError(`${path}: no Namespace objects (write the file with \`netpol-migrate collect\` or \`kubectl get namespaces -o yaml\`)`);
   return state;

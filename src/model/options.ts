@@ -10,7 +10,7 @@ export interface TranslateOptions {
   /** The cluster's pods and nodes (`--cluster-state`): substring and service-account selectors and node entities
    * resolve against them (pipeline/resolve-inventory.ts). */
   inventory?: {
-    pods: Array<{ namespace: string; name: string; labels: Record<string, string>; serviceAccount: string }>;
+    pods: Array<{ namespace: string; name: string; labels: Record<string, string>; serviceAccount: string; serviceAccountLabels?: Record<string, string> }>;
     nodes: Array<{ name: string; addresses: string[] }>;
     services: Array<{ namespace: string; name: string; labels: Record<string, string>; selector?: Record<string, string>; ports: Array<{ port: number; targetPort?: number | string; protocol: string }> }>;
   };

@@ -102,10 +102,16 @@ function resolveServices(m: ModelPolicy, d: Direction, r: ModelRule, ctx: Contex
   return r;
 }
 
+/** A pod's labels with its service account's name and (Calico `pcsa.` keys) the account's labels. */
 function podLabels(p: Pod): Record<string, string> {
   const out: Record<string, string> = { ...p.labels };
   for (const k of SERVICE_ACCOUNT_KEYS) out[k] = p.serviceAccount;
+  for (const [k, v] of Object.entries(p.serviceAccountLabels ?? {})) out[`pcsa.${k}`] = v;
   return out;
+}
+
+function isServiceAccountRequirement(r: Requirement): boolean {
+  return SERVICE_ACCOUNT_KEYS.includes(r.key) || r.key.startsWith('pcsa.');
 }
 
 function nsLabels(ctx: Context, ns: string): Record<string, string> {
@@ -139,7 +145,7 @@ function resolveServiceAccount(pods: LabelConj, nsConj: LabelConj, ctx: Context)
   const inScope = ctx.inv.pods.filter((p) => matchesConj(nsConj, nsLabels(ctx, p.namespace)));
   const chosen = inScope.filter((p) => matchesConj(pods, podLabels(p)));
   const others = inScope.filter((p) => !chosen.includes(p));
-  const rest = pods.filter((r) => !SERVICE_ACCOUNT_KEYS.includes(r.key));
+  const rest = pods.filter((r) => !isServiceAccountRequirement(r));
   if (!rest.every(isNativeRequirement)) return undefined;
   const out = new Map<string, LabelConj>();
   for (const p of chosen) {
@@ -156,7 +162,7 @@ function resolvePair(namespaces: LabelConj, pods: LabelConj, ctx: Context): Arra
   const ns = resolveSubstrings(namespaces, Object.keys(ctx.namespaces).map((n) => nsLabels(ctx, n)));
   if (ns === null) return [];
   const nsConj = ns === 'same' ? namespaces : ns;
-  const usesSa = pods.some((r) => SERVICE_ACCOUNT_KEYS.includes(r.key));
+  const usesSa = pods.some(isServiceAccountRequirement);
   const podsStep = usesSa ? pods : resolveSubstrings(pods, ctx.inv.pods.map((p) => p.labels));
   if (podsStep === null) return [];
   if (!usesSa) return ns === 'same' && podsStep === 'same' ? undefined : [{ namespaces: nsConj, pods: podsStep === 'same' ? pods : podsStep }];

@@ -42,9 +42,9 @@ describe('CLI: collect', () => {
     const log = join(tempDir(), 'calls.log');
     const r = runCli(['collect', '--out-dir', out], { env: { PATH: fakePath(), FAKE_KUBECTL_LOG: log } });
     expect(r.status, r.stderr).to.equal(0);
-    expect(r.stderr).to.contain('collected from context test-cluster: 3 namespaces, 1 pods, 1 services, 1 nodes; 1 globalnetworkpolicies.projectcalico.org');
+    expect(r.stderr).to.contain('collected from context test-cluster: 3 namespaces, 1 pods, 1 services, 1 nodes, 1 serviceaccounts; 1 globalnetworkpolicies.projectcalico.org');
     const state = parseAllDocuments(readFileSync(join(out, 'cluster-state.yaml'), 'utf8')).map((d) => d.toJS() as { kind: string; items: unknown[] });
-    expect(state.map((d) => d.kind)).to.deep.equal(['List', 'List', 'List', 'List']);
+    expect(state.map((d) => d.kind)).to.deep.equal(['List', 'List', 'List', 'List', 'List']);
     expect(existsSync(join(out, 'policies', 'globalnetworkpolicies.projectcalico.org.yaml'))).to.equal(true);
     // The Calico API group is served, so its storage CRDs (the same objects) are not read.
     expect(existsSync(join(out, 'policies', 'networkpolicies.crd.projectcalico.org.yaml'))).to.equal(false);

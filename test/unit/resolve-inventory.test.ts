@@ -61,6 +61,16 @@ describe('cluster inventory: selectors and node entities', () => {
     expect(source(c, 'db').verdict).to.equal('exact');
   });
 
+  it('serviceAccounts.selector selects by the accounts\' labels (given with the pods)', () => {
+    const pods = inventory.pods.map((p) => (p.serviceAccount === 'api' ? { ...p, serviceAccountLabels: { team: 'payments' } } : p));
+    const c = convert(calico(`  - action: Allow\n    source: {serviceAccounts: {selector: team == 'payments'}}\n`), { ...OPTS, inventory: { ...inventory, pods } });
+    expect(c.policies[0]!.spec.ingress![0]!.from).to.have.deep.members([{ podSelector: { matchLabels: { app: 'api-backend', tier: 'api' } } }, { podSelector: { matchLabels: { app: 'batch-backend' } } }]);
+    expect(source(c, 'db').verdict).to.equal('exact');
+    const without = convert(calico(`  - action: Allow\n    source: {serviceAccounts: {selector: team == 'payments'}}\n`), {});
+    expect(without.policies[0]!.spec.ingress ?? []).to.deep.equal([]);
+    expect(source(without, 'db').findings.map((f) => f.code)).to.include('calico/service-accounts');
+  });
+
   it('a service account whose pods share their labels with other pods stays dropped (fail-closed)', () => {
     const twin = { ...OPTS, inventory: { ...inventory, pods: [...inventory.pods, { namespace: 'shop', name: 'web-2', labels: { app: 'web-frontend', tier: 'web' }, serviceAccount: 'other' }] } };
     const c = convert(calico(`  - action: Allow\n    source: {serviceAccounts: {names: [web]}}\n`), twin);

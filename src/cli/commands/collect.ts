@@ -23,6 +23,8 @@ const INVENTORY: ReadonlyArray<{ resource: string; namespaced: boolean }> = [
   { resource: 'pods', namespaced: true },
   { resource: 'services', namespaced: true },
   { resource: 'nodes', namespaced: false },
+  // Their labels resolve Calico `serviceAccounts.selector` (pipeline/resolve-inventory.ts).
+  { resource: 'serviceaccounts', namespaced: true },
 ];
 
 /**
@@ -48,7 +50,7 @@ const CALICO_STORAGE = ['tiers', 'networkpolicies', 'globalnetworkpolicies', 'ne
 export function collectCommand(y: Argv): Argv {
   return y.command<CollectArgs>(
     'collect',
-    'write the cluster state (namespaces, pods, services, nodes) and every policy the cluster has, with kubectl',
+    'write the cluster state (namespaces, pods, services, nodes, service accounts) and every policy the cluster has, with kubectl',
     (b) =>
       b
         .option('out-dir', { type: 'string', demandOption: true, describe: 'directory to write cluster-state.yaml and policies/<resource>.yaml to' })
