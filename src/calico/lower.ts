@@ -125,7 +125,11 @@ export function lowerCalicoPolicy(obj: SourceObject, ctx: CalicoContext): LowerR
   if (saText.trim() !== '') {
     const saAst = parseCalicoSelector(saText, ['spec', 'serviceAccountSelector']);
     if ('invalid' in saAst) return invalid(saAst.invalid, saAst.path);
-    subjectOpaque.push({ code: 'calico/service-account-subject', kind: 'unrepresentable', path: ['spec', 'serviceAccountSelector'], message: 'serviceAccountSelector selects pods by service account' });
+    // The account's labels as `pcsa.` keys, as Calico matches them (calico §4.6): the subject terms carry them (and
+    // subjectTerms marks them unwritable), so that a cluster inventory can resolve them.
+    const saDnf = boundedDnf(mapSelectorKeys(saAst, (k) => `pcsa.${k}`));
+    if (saDnf === null) subjectOpaque.push({ code: 'calico/service-account-subject', kind: 'unrepresentable', path: ['spec', 'serviceAccountSelector'], message: 'serviceAccountSelector selects pods by service account' });
+    else dnf = compactDnf(andDnf(dnf, saDnf));
   }
   const terms = subjectTerms(dnf, subjectOpaque);
   if (terms.length > 1) notes.add('calico/selector-or', ['spec', 'selector'], `the subject is a union: written as ${terms.length} NetworkPolicies with the same rules`);

@@ -71,7 +71,7 @@ export function translateOptions(a: CommonArgs): TranslateOptions {
       throw e;
     }
     opts.namespaceLabels = state.namespaces;
-    if (state.pods.length > 0 || state.nodes.length > 0 || state.services.length > 0) opts.inventory = { pods: state.pods, nodes: state.nodes, services: state.services };
+    if (state.pods.length > 0 || state.nodes.length > 0 || state.services.length > 0) opts.inventory = { pods: state.pods, nodes: state.nodes, services: state.services, accountLabelsKnown: state.accountLabelsKnown };
     // The namespaces of the cluster are those of the state (and any --namespaces names in addition).
     opts.namespaces = [...new Set([...(opts.namespaces ?? []), ...Object.keys(state.namespaces)])].sort();
   }

@@ -36,6 +36,8 @@ export interface ClusterState {
   pods: InventoryPod[];
   services: InventoryService[];
   nodes: InventoryNode[];
+  /** ServiceAccount objects were read (their labels are known, possibly empty). */
+  accountLabelsKnown: boolean;
 }
 
 /** Where reading went wrong, with file:line:col (the caller stops with a usage error). */
@@ -50,7 +52,7 @@ export function readClusterState(path: string): ClusterState {
   const read = readInputs([path], { stdinName: '<stdin>', readStdin: () => Buffer.alloc(0) });
   const problem = read.findings.find((f) => f.severity === 'error');
   if (problem) throw new ClusterStateError(`${problem.file}:${problem.line}:${problem.column}: ${problem.message}`);
-  const state: ClusterState = { namespaces: {}, pods: [], services: [], nodes: [] };
+  const state: ClusterState = { namespaces: {}, pods: [], services: [], nodes: [], accountLabelsKnown: false };
   const accounts = new Map<string, Record<string, string>>();
   for (const file of read.files) {
     const parsed = parseFile(file);
@@ -93,6 +95,7 @@ export function readClusterState(path: string): ClusterState {
           break;
         }
         case 'ServiceAccount':
+          state.accountLabelsKnown = true;
           accounts.set(`${typeof meta.namespace === 'string' ? meta.namespace : 'default'}/${typeof meta.name === 'string' ? meta.name : ''}`, stringMap(meta.labels));
           break;
         case 'Node': {

@@ -13,6 +13,8 @@ export interface TranslateOptions {
     pods: Array<{ namespace: string; name: string; labels: Record<string, string>; serviceAccount: string; serviceAccountLabels?: Record<string, string> }>;
     nodes: Array<{ name: string; addresses: string[] }>;
     services: Array<{ namespace: string; name: string; labels: Record<string, string>; selector?: Record<string, string>; ports: Array<{ port: number; targetPort?: number | string; protocol: string }> }>;
+    /** The state lists ServiceAccounts: a pod without `serviceAccountLabels` runs as an account without labels. */
+    accountLabelsKnown?: boolean;
   };
   /** `drop` (default, fail-closed) or `widen` (keep the L3/L4 part of L7/DNS/ICMP rules). */
   onUnsupported: 'drop' | 'widen';

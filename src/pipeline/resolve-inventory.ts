@@ -147,6 +147,8 @@ function resolveServiceAccount(pods: LabelConj, nsConj: LabelConj, ctx: Context)
   const others = inScope.filter((p) => !chosen.includes(p));
   const rest = pods.filter((r) => !isServiceAccountRequirement(r));
   if (!rest.every(isNativeRequirement)) return undefined;
+  // An account's labels are known only when the state lists the ServiceAccounts (collect writes them).
+  if (!ctx.inv.accountLabelsKnown && pods.some((r) => r.key.startsWith('pcsa.'))) return undefined;
   const out = new Map<string, LabelConj>();
   for (const p of chosen) {
     const conj = simplifyConj([...rest, ...Object.entries(p.labels).map(([k, v]) => requirement(k, 'In', [v]))]);
@@ -227,14 +229,16 @@ export function resolveInventory(m: ModelPolicy, options: TranslateOptions, raw:
   if (!inv) return { model: m, notes: [] };
   const ctx: Context = { inv, namespaces: options.namespaceLabels ?? {}, notes: [], raw };
   let out = m;
+  // Only where the terms themselves carry what made the subject unwritable can resolving them make it writable.
   const subjectUnwritable = m.subject.opaque.every((o) => SUBSTRING_CODES.includes(o.code) || SERVICE_ACCOUNT_CODES.includes(o.code));
-  if (m.subject.opaque.length > 0 && subjectUnwritable && inv.pods.length > 0) {
+  const termsCarryIt = m.subject.terms.some((t) => [...t.pods, ...t.namespaces].some((r) => !isNativeRequirement(r) || isServiceAccountRequirement(r)));
+  if (m.subject.opaque.length > 0 && subjectUnwritable && termsCarryIt && inv.pods.length > 0) {
     const terms: SubjectTerm[] = [];
     let ok = true;
     for (const t of m.subject.terms) {
       const pairs = resolvePair(t.namespaces, t.pods, ctx);
       if (pairs === undefined) {
-        if (t.pods.every(isNativeRequirement) && t.namespaces.every(isNativeRequirement)) terms.push(t);
+        if ([...t.pods, ...t.namespaces].every((r) => isNativeRequirement(r) && !isServiceAccountRequirement(r))) terms.push(t);
         else ok = false;
       } else terms.push(...pairs);
     }

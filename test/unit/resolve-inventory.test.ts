@@ -63,12 +63,34 @@ describe('cluster inventory: selectors and node entities', () => {
 
   it('serviceAccounts.selector selects by the accounts\' labels (given with the pods)', () => {
     const pods = inventory.pods.map((p) => (p.serviceAccount === 'api' ? { ...p, serviceAccountLabels: { team: 'payments' } } : p));
-    const c = convert(calico(`  - action: Allow\n    source: {serviceAccounts: {selector: team == 'payments'}}\n`), { ...OPTS, inventory: { ...inventory, pods } });
+    const c = convert(calico(`  - action: Allow\n    source: {serviceAccounts: {selector: team == 'payments'}}\n`), { ...OPTS, inventory: { ...inventory, pods, accountLabelsKnown: true } });
     expect(c.policies[0]!.spec.ingress![0]!.from).to.have.deep.members([{ podSelector: { matchLabels: { app: 'api-backend', tier: 'api' } } }, { podSelector: { matchLabels: { app: 'batch-backend' } } }]);
     expect(source(c, 'db').verdict).to.equal('exact');
     const without = convert(calico(`  - action: Allow\n    source: {serviceAccounts: {selector: team == 'payments'}}\n`), {});
     expect(without.policies[0]!.spec.ingress ?? []).to.deep.equal([]);
     expect(source(without, 'db').findings.map((f) => f.code)).to.include('calico/service-accounts');
+  });
+
+  it('a policy\'s serviceAccountSelector resolves its subject to the pods of those accounts, and never drops it', () => {
+    const pods = inventory.pods.map((p) => (p.serviceAccount === 'api' ? { ...p, serviceAccountLabels: { team: 'payments' } } : p));
+    const text = `apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: {name: payments, namespace: shop}
+spec:
+  selector: all()
+  serviceAccountSelector: team == 'payments'
+  types: [Ingress]
+  ingress:
+  - action: Allow
+    source: {selector: app == 'web-frontend'}
+`;
+    const c = convert(text, { ...OPTS, inventory: { ...inventory, pods, accountLabelsKnown: true } });
+    expect(c.policies.map((p) => p.spec.podSelector)).to.have.deep.members([{ matchLabels: { app: 'api-backend', tier: 'api' } }, { matchLabels: { app: 'batch-backend' } }]);
+    expect(source(c, 'payments').verdict).to.equal('exact');
+    // Without the ServiceAccounts in the state their labels are unknown: not converted, as without a cluster state.
+    const unknownLabels = convert(text, OPTS);
+    expect(unknownLabels.policies).to.deep.equal([]);
+    expect(source(unknownLabels, 'payments').findings.map((f) => f.code)).to.include('calico/service-account-subject');
   });
 
   it('a service account whose pods share their labels with other pods stays dropped (fail-closed)', () => {
