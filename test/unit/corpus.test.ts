@@ -15,7 +15,7 @@ import { policyYaml, writeOutDir } from '../../src/io/write.js';
 import { DEFAULT_OPTIONS } from '../../src/model/options.js';
 import { validateNetworkPolicy } from '../../src/native/validate.js';
 import { runPipeline } from '../../src/pipeline/run.js';
-import type { PipelineResult } from '../../src/pipeline/types.js';
+import type { OutputPolicy, PipelineResult } from '../../src/pipeline/types.js';
 import { formatReport } from '../../src/report/format/index.js';
 import { FINDING_LINE, hasStackTrace, lines, listFiles, readTree, removeTempDirs, ROOT, runCliAsync, tempDir, type CliResult } from '../helpers/cli.js';
 import { reportSchemaErrors } from '../helpers/schema.js';
@@ -141,6 +141,31 @@ describe('corpus: one CLI run over the whole directory', function () {
     expect(converts[0]!.stderr, 'convert stderr differs between runs').to.equal(converts[1]!.stderr);
     expect(converts[0]!.status).to.equal(converts[1]!.status);
     expect(readTree(outDirs[0]!)).to.deep.equal(readTree(outDirs[1]!));
+  });
+});
+
+describe('corpus: --target vpc-cni --eks-auto-mode over the whole directory', function () {
+  this.timeout(120_000);
+
+  it('no crash; every ClusterNetworkPolicy, ApplicationNetworkPolicy and NetworkPolicy written is valid, at its place, listed once', async () => {
+    requireCorpus();
+    const out = join(tempDir('netpol-migrate-corpus-vpc-'), 'out');
+    const r = await runCliAsync(['convert', CORPUS, '--target', 'vpc-cni', '--eks-auto-mode', '--no-verify', '--namespaces', 'default,kube-system', '--out-dir', out]);
+    expectNoCrash(r!, 'convert --target vpc-cni');
+    const files = listFiles(out).filter((f) => f !== 'kustomization.yaml');
+    const problems: string[] = [];
+    const kinds = new Set<string>();
+    for (const f of files) {
+      const p = parse(readFileSync(join(out, f), 'utf8')) as OutputPolicy;
+      kinds.add(p.kind);
+      const errors = validateOutput(p);
+      if (errors.length > 0) problems.push(`${f}: ${errors.join('; ')}`);
+      if (`${outputNamespace(p) || '_cluster'}/${p.metadata.name}.yaml` !== f) problems.push(`${f}: holds ${p.kind} ${p.metadata.name}`);
+    }
+    expect(problems).to.deep.equal([]);
+    expect([...kinds].sort()).to.deep.equal(['ApplicationNetworkPolicy', 'ClusterNetworkPolicy', 'NetworkPolicy']);
+    const resources = (parse(readFileSync(join(out, 'kustomization.yaml'), 'utf8')) as { resources: string[] }).resources;
+    expect([...resources].sort()).to.deep.equal(files);
   });
 });
 
