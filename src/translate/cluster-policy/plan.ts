@@ -91,21 +91,22 @@ function tiesWith(p: ModelPolicy, q: ModelPolicy): boolean {
  * The engine checks egress before Service translation (vpc-cni-target §1.2): a connection to a Service's ClusterIP
  * meets an Admin Deny only where the controller added that ClusterIP, i.e. for a pod peer whose selector the
  * Service's own selector satisfies (§2 "Egress to Services", B5), and never for a network (B6). Where a Deny could
- * be passed through a Service, say so; a cluster state with Services tells which ones.
+ * be passed through a Service, say so; a cluster state with Services tells which ones. A Pass the connection misses
+ * the same way lets a later Accept take it, which Calico would have passed on: the same risk.
  */
-function serviceBypass(peers: readonly CnpPeerJson[], r: ModelRule, options: TranslateOptions): string | undefined {
+function serviceBypass(action: CnpAction, peers: readonly CnpPeerJson[], r: ModelRule, options: TranslateOptions): string | undefined {
   const services = options.inventory?.services;
   // Every address of both families holds every ClusterIP too: nothing passes.
   const nets = peers.flatMap((p) => p.networks ?? []).filter((c) => !ALL_NETWORKS.includes(c));
   if (nets.length > 0 && mayHoldPods(nets.map((cidr) => ({ cidr, except: [] })), options)) {
-    return `this Deny names addresses that may be pods' (${nets.slice(0, 3).join(', ')}${nets.length > 3 ? ', ...' : ''}): the VPC CNI engine checks egress before Service translation, so a connection to a Service whose backends are there is not denied (pass --cluster-cidr if these are outside the cluster)`;
+    return `this ${action} names addresses that may be pods' (${nets.slice(0, 3).join(', ')}${nets.length > 3 ? ', ...' : ''}): the VPC CNI engine checks egress before Service translation, so a connection to a Service whose backends are there ${action === 'Deny' ? 'is not denied' : 'is not passed on and a later rule decides it'} (pass --cluster-cidr if these are outside the cluster)`;
   }
   if (r.peers === 'any') return undefined;
   for (const p of r.peers) {
     if (p.identity.kind !== 'pods' || p.identity.pods.length === 0) continue;
     const { namespaces, pods } = p.identity;
     if (!services || services.length === 0) {
-      return 'this Deny selects pods by label: the VPC CNI engine checks egress before Service translation and denies a Service\'s ClusterIP only when the Service\'s selector matches this selector, so traffic through another Service to these pods is not denied (give --cluster-state with Services to check)';
+      return `this ${action} selects pods by label: the VPC CNI engine checks egress before Service translation and matches a Service's ClusterIP only when the Service's selector matches this selector, so traffic through another Service to these pods ${action === 'Deny' ? 'is not denied' : 'is not passed on and a later rule decides it'} (give --cluster-state with Services to check)`;
     }
     for (const s of services) {
       if (!s.selector) continue;
@@ -113,7 +114,7 @@ function serviceBypass(peers: readonly CnpPeerJson[], r: ModelRule, options: Tra
       if (!matchesConj(namespaces, nsLabels)) continue;
       const selects = Object.entries(s.selector).map(([k, v]) => requirement(k, 'In', [v]));
       if (andConj(pods, selects) !== null && !matchesConj(pods, s.selector)) {
-        return `Service ${s.namespace}/${s.name} selects some of the pods this Deny names by other labels: the VPC CNI engine checks egress before Service translation and does not deny its ClusterIP, so traffic through it is not denied`;
+        return `Service ${s.namespace}/${s.name} selects some of the pods this ${action} names by other labels: the VPC CNI engine checks egress before Service translation and does not match its ClusterIP, so traffic through it ${action === 'Deny' ? 'is not denied' : 'is not passed on and a later rule decides it'}`;
       }
     }
   }
@@ -207,7 +208,7 @@ function planCalico(models: readonly ModelPolicy[], direction: Direction, option
           plan.cnps.push(current);
         }
         current.rules.push({ action, peers: e.peers, ...(e.ports ? { ports: e.ports } : {}), origin: ruleOrigin(m, r) });
-        const bypass = direction === 'egress' && action === 'Deny' ? serviceBypass(e.peers, r, options) : undefined;
+        const bypass = direction === 'egress' && action !== 'Accept' ? serviceBypass(action, e.peers, r, options) : undefined;
         if (bypass) plan.notes.push({ model: m, code: 'vpc-cni/deny-before-dnat', path: r.path, message: bypass });
         if (e.kind === 'full' && r.action !== 'pass' && !passed) natives.removeRule(m, direction, r);
         if (r.action === 'pass') passed = true;
@@ -244,7 +245,7 @@ function planCilium(m: ModelPolicy, options: TranslateOptions, plan: AdminPlan, 
       }
       if (e.kind === 'none') continue;
       rules.push({ action: 'Deny', peers: e.peers, ...(e.ports ? { ports: e.ports } : {}), origin: ruleOrigin(m, r) });
-      const bypass = direction === 'egress' ? serviceBypass(e.peers, r, options) : undefined;
+      const bypass = direction === 'egress' ? serviceBypass('Deny', e.peers, r, options) : undefined;
       if (bypass) plan.notes.push({ model: m, code: 'vpc-cni/deny-before-dnat', path: r.entryPath ?? r.path, message: bypass });
       if (e.kind === 'full') natives.removeRule(m, direction, r);
     }
