@@ -21,7 +21,7 @@ import { adminSlotChecks } from '../translate/cluster-policy/limits.js';
 import type { ClusterNetworkPolicyJson } from '../aws/types.js';
 import { analyzeOrdering } from '../translate/ordering.js';
 import { translatePolicy } from '../translate/translate.js';
-import { vpcCniChecks } from '../translate/vpc-cni.js';
+import { networkBypassNotes, vpcCniChecks } from '../translate/vpc-cni.js';
 import { classify, type ObjectClass } from './classify.js';
 import { assignOutputs } from './outputs.js';
 import { applyStaged } from './staged.js';
@@ -168,6 +168,7 @@ export function runPipeline(files: InputFile[], options: TranslateOptions, preFi
       const why = fallbacks.get(m);
       if (why) e.notes.add('output/compile-fallback', m.subject.path, why);
     }
+    for (const m of e.models) for (const n of networkBypassNotes(m, options)) e.notes.addNote(n);
     // A toFQDNs rule an ApplicationNetworkPolicy carries is not dropped: its own finding says where it went.
     const carried = new Set((fqdn?.notes ?? []).filter((n) => n.code === 'vpc-cni/fqdn' && e.models.includes(n.model)).map((n) => JSON.stringify(n.path)));
     for (const t of translations) for (const d of t.decisions) if (!(d.code === 'cilium/to-fqdns' && carried.has(JSON.stringify(d.path)))) e.notes.add(d.code, d.path, d.message, d.opts);

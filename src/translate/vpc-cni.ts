@@ -7,6 +7,10 @@ import { cidrContains, familyOf } from '../model/blocks.js';
 import { andConj, type LabelConj } from '../model/labels.js';
 import { labelSelectorConj } from '../native/lower.js';
 import type { NetworkPolicyJson, NetworkPolicyPeerJson, NetworkPolicyPortJson } from '../native/types.js';
+import type { ModelPolicy } from '../model/policy.js';
+import type { TranslateOptions } from '../model/options.js';
+import type { Note } from '../model/notes.js';
+import { mayHoldPods } from './cluster-policy/rules.js';
 
 export interface VpcCniFinding {
   /** Index of the emitted policy the finding is about. */
@@ -99,5 +103,25 @@ export function vpcCniChecks(policies: NetworkPolicyJson[]): VpcCniFinding[] {
       }
     }
   });
+  return out;
+}
+
+/**
+ * The VPC CNI engine checks egress before Service translation (vpc-cni-target §1.2, B6): a Calico egress Deny or
+ * Pass of addresses that may be pods' does not meet a connection to a Service whose backends are there, whatever the
+ * target: natively it becomes an `except` of an allowing ipBlock that the ClusterIP is not in, in the Admin tier a
+ * Deny network without the ClusterIP. Calico decides after translation, so such a connection may pass.
+ */
+export function networkBypassNotes(m: ModelPolicy, options: TranslateOptions): Note[] {
+  if (m.cni !== 'calico' || !m.egress) return [];
+  const out: Note[] = [];
+  for (const r of m.egress.rules) {
+    if ((r.action !== 'deny' && r.action !== 'pass') || r.peers === 'any') continue;
+    const blocks = r.peers.flatMap((p) => (p.identity.kind === 'any' && p.addresses ? p.addresses : []));
+    const narrow = blocks.filter((b) => !b.cidr.endsWith('/0'));
+    if (narrow.length === 0 || !mayHoldPods(narrow, options)) continue;
+    const action = r.action === 'deny' ? 'Deny' : 'Pass';
+    out.push({ code: 'vpc-cni/deny-before-dnat', path: r.path, message: `this ${action} names addresses that may be pods' (${narrow.slice(0, 3).map((b) => b.cidr).join(', ')}${narrow.length > 3 ? ', ...' : ''}): the VPC CNI engine checks egress before Service translation, so a connection to a Service whose backends are there ${action === 'Deny' ? 'is not denied' : 'is not passed on and a later rule decides it'} (pass --cluster-cidr, with the Service range, if these are outside the cluster)` });
+  }
   return out;
 }

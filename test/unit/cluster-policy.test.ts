@@ -227,6 +227,26 @@ spec:
   const svc = (name: string, selector: Record<string, string>) => ({ namespace: 'shop', name, labels: {}, selector, ports: [{ port: 5432, protocol: 'TCP' }] });
   const withServices = (services: ReturnType<typeof svc>[]) => ({ namespaceLabels: { shop: {} }, namespaces: ['shop'], inventory: { pods: [], nodes: [], services } });
 
+  it('any target: a Calico egress Deny of addresses that may be pods\' is reported; outside the cluster ranges it is not', () => {
+    const calico = `apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: {name: no-legacy, namespace: shop}
+spec:
+  selector: app == 'web'
+  types: [Egress]
+  egress:
+  - action: Deny
+    destination: {nets: [10.1.0.0/16]}
+  - action: Allow
+`;
+    for (const target of ['networkpolicy', 'vpc-cni'] as const) {
+      const codes = (opts: Parameters<typeof convert>[1]) => source(convert(calico, opts), 'no-legacy').findings.filter((f) => f.code === 'vpc-cni/deny-before-dnat');
+      expect(codes({ target }), target).to.have.length(1);
+      expect(codes({ target, clusterCidrs: ['10.0.0.0/8'] }), `${target}, pods in 10.0.0.0/8`).to.have.length(1);
+      expect(codes({ target, clusterCidrs: ['172.16.0.0/12'] }), `${target}, pods elsewhere`).to.have.length(0);
+    }
+  });
+
   it('without Services known, a Deny of pods by label is reported as possibly passed through a Service', () => {
     const c = convert(text, { target: 'vpc-cni' });
     const s = source(c, 'web');

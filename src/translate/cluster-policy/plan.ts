@@ -29,7 +29,7 @@ import { toPointer } from '../../report/finding.js';
 import { calicoChain, calicoPlace } from '../../verify/common.js';
 import { orderTieNote } from '../compile/compile.js';
 import { andConj, matchesConj, requirement } from '../../model/labels.js';
-import { ALL_NETWORKS, expressRule, mayHoldPods, networkPeers, podsPeer } from './rules.js';
+import { ALL_NETWORKS, expressRule, networkPeers, podsPeer } from './rules.js';
 
 export interface CnpRulePlan {
   action: CnpAction;
@@ -94,13 +94,9 @@ function tiesWith(p: ModelPolicy, q: ModelPolicy): boolean {
  * be passed through a Service, say so; a cluster state with Services tells which ones. A Pass the connection misses
  * the same way lets a later Accept take it, which Calico would have passed on: the same risk.
  */
-function serviceBypass(action: CnpAction, peers: readonly CnpPeerJson[], r: ModelRule, options: TranslateOptions): string | undefined {
+function serviceBypass(action: CnpAction, r: ModelRule, options: TranslateOptions): string | undefined {
+  // Networks: checked for every target (translate/vpc-cni.ts, networkBypassNotes).
   const services = options.inventory?.services;
-  // Every address of both families holds every ClusterIP too: nothing passes.
-  const nets = peers.flatMap((p) => p.networks ?? []).filter((c) => !ALL_NETWORKS.includes(c));
-  if (nets.length > 0 && mayHoldPods(nets.map((cidr) => ({ cidr, except: [] })), options)) {
-    return `this ${action} names addresses that may be pods' (${nets.slice(0, 3).join(', ')}${nets.length > 3 ? ', ...' : ''}): the VPC CNI engine checks egress before Service translation, so a connection to a Service whose backends are there ${action === 'Deny' ? 'is not denied' : 'is not passed on and a later rule decides it'} (pass --cluster-cidr if these are outside the cluster)`;
-  }
   if (r.peers === 'any') return undefined;
   for (const p of r.peers) {
     if (p.identity.kind !== 'pods' || p.identity.pods.length === 0) continue;
@@ -208,7 +204,7 @@ function planCalico(models: readonly ModelPolicy[], direction: Direction, option
           plan.cnps.push(current);
         }
         current.rules.push({ action, peers: e.peers, ...(e.ports ? { ports: e.ports } : {}), origin: ruleOrigin(m, r) });
-        const bypass = direction === 'egress' && action !== 'Accept' ? serviceBypass(action, e.peers, r, options) : undefined;
+        const bypass = direction === 'egress' && action !== 'Accept' ? serviceBypass(action, r, options) : undefined;
         if (bypass) plan.notes.push({ model: m, code: 'vpc-cni/deny-before-dnat', path: r.path, message: bypass });
         if (e.kind === 'full' && r.action !== 'pass' && !passed) natives.removeRule(m, direction, r);
         if (r.action === 'pass') passed = true;
@@ -245,7 +241,7 @@ function planCilium(m: ModelPolicy, options: TranslateOptions, plan: AdminPlan, 
       }
       if (e.kind === 'none') continue;
       rules.push({ action: 'Deny', peers: e.peers, ...(e.ports ? { ports: e.ports } : {}), origin: ruleOrigin(m, r) });
-      const bypass = direction === 'egress' ? serviceBypass('Deny', e.peers, r, options) : undefined;
+      const bypass = direction === 'egress' ? serviceBypass('Deny', r, options) : undefined;
       if (bypass) plan.notes.push({ model: m, code: 'vpc-cni/deny-before-dnat', path: r.entryPath ?? r.path, message: bypass });
       if (e.kind === 'full') natives.removeRule(m, direction, r);
     }
