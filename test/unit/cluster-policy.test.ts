@@ -100,6 +100,22 @@ spec:
     expect(native, 'platform.tools keeps its native allow').not.to.equal(undefined);
   });
 
+  it('ingress from addresses: pods may have them (without --cluster-cidr), so the Admin tier stops there', () => {
+    // From the corpus (IBM network-config-analyzer testcase23): an Admin end-of-tier Deny of every pod would deny the
+    // pods that have these addresses, which Calico allows.
+    const text = tiers + gnp('nets', `order: 10
+selector: has(tier)
+types: [Ingress]
+ingress:
+- action: Allow
+  protocol: TCP
+  source: {nets: [198.51.200.0/27]}`);
+    const c = convert(text, { namespaces: ['shop'], target: 'vpc-cni' });
+    expect(c.clusterPolicies.filter((p) => p.spec.ingress)).to.deep.equal([]);
+    expect(source(c, 'security.nets').findings.map((f) => f.code)).to.include('vpc-cni/admin-stops');
+    expect(source(c, 'security.nets').verdict).to.equal('exact');
+  });
+
   it('stops the Admin tier at a rule it cannot say (a named port), reported, the rest native', () => {
     const text = tiers + gnp('named', `order: 10
 selector: app == 'db'

@@ -13,7 +13,6 @@ import type { TranslateOptions } from '../../model/options.js';
 import type { CidrBlock, Direction, ModelRule, Peer, ProtoPorts } from '../../model/policy.js';
 import type { CnpPeerJson, CnpPortJson, NamespacedPodJson } from '../../aws/types.js';
 import { CNP_LIMITS } from '../../aws/types.js';
-import { isAssumedExternal } from '../rules.js';
 import { toLabelSelector } from '../selectors.js';
 import type { LabelSelectorJson } from '../../native/types.js';
 
@@ -53,14 +52,14 @@ export function networkPeers(cidrs: string[]): CnpPeerJson[] {
   return out;
 }
 
-/** Can an address in these blocks be a pod's? Only known not to with --cluster-cidr, or for assumed-external blocks. */
+/**
+ * Can an address in these blocks be a pod's? Only --cluster-cidr tells: without it a pod may have any address (the
+ * verifier assumes the same), public ranges included.
+ */
 export function mayHoldPods(blocks: CidrBlock[], options: TranslateOptions): boolean {
   return blocks.some((b) => {
     const clusterOfFamily = options.clusterCidrs.filter((c) => familyOf(c) === familyOf(b.cidr));
-    if (clusterOfFamily.length > 0) {
-      return positiveCidrs(b).some((c) => clusterOfFamily.some((x) => overlaps(x, c)));
-    }
-    return !isAssumedExternal(b.cidr, options);
+    return clusterOfFamily.length === 0 || positiveCidrs(b).some((c) => clusterOfFamily.some((x) => overlaps(x, c)));
   });
 }
 
