@@ -11,7 +11,7 @@
  * several (node agent: trie values `priority*10 + action`, smallest wins). So each ClusterNetworkPolicy becomes up to
  * three model policies, its Deny, Accept and Pass rules, at orders `priority`, `priority + 0.1`, `priority + 0.2`.
  */
-import { requirement, type LabelConj } from '../model/labels.js';
+import type { LabelConj } from '../model/labels.js';
 import type { DirectionPolicy, ModelPolicy, ModelRule, Peer, ProtoPorts, RuleAction } from '../model/policy.js';
 import { PORT_PROTOCOLS } from '../model/policy.js';
 import { normalizeProtoPorts } from '../model/ports.js';
@@ -129,10 +129,6 @@ export function lowerClusterNetworkPolicy(obj: SourceObject): ModelPolicy[] {
   return out;
 }
 
-/** `kubernetes.io/metadata.name In [ns]`: the conjunction of one namespace. */
-export function namespaceConj(ns: string): LabelConj {
-  return [requirement('kubernetes.io/metadata.name', 'In', [ns])];
-}
 
 /**
  * An ApplicationNetworkPolicy: a NetworkPolicy (same tier, same union, same isolation) whose domain-name peers allow

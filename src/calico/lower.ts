@@ -14,7 +14,7 @@ import { isNegative, parseCalicoSelector, type PolicyScope } from './peers.js';
 import { lowerCalicoRule } from './rule.js';
 import { CALICO_NAMESPACE_LABEL, splitEndpointConj } from './scope.js';
 import { boundedDnf } from './dnf.js';
-import { containsGlobal, mapSelectorKeys, type SelectorAst } from './selector.js';
+import { containsGlobal, mapSelectorKeys } from './selector.js';
 
 export interface TierInfo {
   order: number;

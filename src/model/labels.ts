@@ -68,6 +68,11 @@ export function matchesRequirement(r: Requirement, labels: Readonly<Record<strin
   }
 }
 
+/** The conjunction a label map stands for as a selector (`matchLabels`, a Service's `spec.selector`). */
+export function labelsConj(labels: Readonly<Record<string, string>>): LabelConj {
+  return Object.entries(labels).map(([k, v]) => requirement(k, 'In', [v]));
+}
+
 export function matchesConj(c: LabelConj, labels: Readonly<Record<string, string>>): boolean {
   return c.every((r) => matchesRequirement(r, labels));
 }

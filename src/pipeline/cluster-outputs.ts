@@ -4,7 +4,7 @@
  * rules per direction (rules of one priority can be split freely: they share their action), each rule named after
  * the source rule it carries.
  */
-import { AWS_API_VERSION, CNP_LIMITS, type ClusterNetworkPolicyJson, type CnpEgressRuleJson, type CnpIngressRuleJson } from '../aws/types.js';
+import { CNP_LIMITS, type ClusterNetworkPolicyJson, type CnpEgressRuleJson, type CnpIngressRuleJson } from '../aws/types.js';
 import type { CnpPlan, CnpRulePlan } from '../translate/cluster-policy/plan.js';
 
 function ruleName(r: CnpRulePlan): string {
@@ -48,13 +48,4 @@ export function clusterPolicyDrafts(plans: readonly CnpPlan[]): ClusterPolicyDra
     }
   }
   return out;
-}
-
-export function clusterPolicyObject(name: string, draft: ClusterPolicyDraft, annotations: Record<string, string>): ClusterNetworkPolicyJson {
-  return {
-    apiVersion: AWS_API_VERSION,
-    kind: 'ClusterNetworkPolicy',
-    metadata: { name, labels: { 'app.kubernetes.io/managed-by': 'netpol-migrate' }, annotations },
-    spec: draft.spec,
-  };
 }

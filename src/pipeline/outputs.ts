@@ -9,7 +9,7 @@ import { validateOutput } from './validate-output.js';
 import type { CnpPlan } from '../translate/cluster-policy/plan.js';
 import type { FqdnPlan } from '../translate/cluster-policy/fqdn.js';
 import { AWS_API_VERSION } from '../aws/types.js';
-import { clusterPolicyDrafts, clusterPolicyObject } from './cluster-outputs.js';
+import { clusterPolicyDrafts } from './cluster-outputs.js';
 import { dnsName, shortHash } from '../translate/names.js';
 import type { PolicyTranslation } from '../translate/translate.js';
 import { VERSION } from '../version.js';
@@ -43,6 +43,13 @@ export function assignOutputs(items: OutputItem[], sources: SourceReport[]): Emi
       [`${ANNOTATION_PREFIX}version`]: VERSION,
     };
     const candidates: OutputPolicy[] = [];
+    /** Metadata of a translated output: the managed-by label, the source annotations and the source rules it carries. */
+    const meta = (name: string, namespace: string | undefined, origins: readonly string[] | undefined) => ({
+      name,
+      ...(namespace !== undefined ? { namespace } : {}),
+      labels: { 'app.kubernetes.io/managed-by': 'netpol-migrate' },
+      annotations: { ...annotations, ...(origins?.length ? { [`${ANNOTATION_PREFIX}source-rules`]: origins.join(', ') } : {}) },
+    });
     if (item.native) {
       const meta = isPlainObject(obj.value.metadata) ? obj.value.metadata : {};
       const p = structuredClone(obj.value) as unknown as NetworkPolicyJson;
@@ -66,7 +73,7 @@ export function assignOutputs(items: OutputItem[], sources: SourceReport[]): Emi
       candidates.push({
         apiVersion: 'networking.k8s.io/v1',
         kind: 'NetworkPolicy',
-        metadata: { name, namespace: s.namespace, labels: { 'app.kubernetes.io/managed-by': 'netpol-migrate' }, annotations: { ...annotations, ...(s.origins?.length ? { [`${ANNOTATION_PREFIX}source-rules`]: s.origins.join(', ') } : {}) } },
+        metadata: { ...meta(name, s.namespace, s.origins), namespace: s.namespace },
         spec: s.spec,
       });
     }
@@ -75,14 +82,14 @@ export function assignOutputs(items: OutputItem[], sources: SourceReport[]): Emi
     const clusterBase = dnsName(source.ref.namespace ? `${source.ref.namespace}-${source.ref.name}` : source.ref.name || 'policy');
     drafts.forEach((d, n) => {
       const name = drafts.length > 1 ? `${clusterBase}-${n + 1}` : clusterBase;
-      candidates.push(clusterPolicyObject(name, d, { ...annotations, [`${ANNOTATION_PREFIX}source-rules`]: d.origins.join(', ') }));
+      candidates.push({ apiVersion: AWS_API_VERSION, kind: 'ClusterNetworkPolicy', metadata: meta(name, undefined, d.origins), spec: d.spec });
     });
     const anps = item.anps ?? [];
     anps.forEach((a, n) => {
       candidates.push({
         apiVersion: AWS_API_VERSION,
         kind: 'ApplicationNetworkPolicy',
-        metadata: { name: anps.length > 1 ? `${baseName}-fqdn-${n + 1}` : `${baseName}-fqdn`, namespace: a.namespace, labels: { 'app.kubernetes.io/managed-by': 'netpol-migrate' }, annotations: { ...annotations, [`${ANNOTATION_PREFIX}source-rules`]: a.origins.join(', ') } },
+        metadata: { ...meta(anps.length > 1 ? `${baseName}-fqdn-${n + 1}` : `${baseName}-fqdn`, a.namespace, a.origins), namespace: a.namespace },
         spec: a.spec,
       });
     });

@@ -13,7 +13,7 @@
  *   (calico §4.9, T26). A Service without a selector (hand-managed endpoints) or missing from the state stays dropped.
  * Every rewrite is reported on its source; the verifier then compares over that inventory.
  */
-import { isNativeRequirement, matchesConj, requirement, simplifyConj, type LabelConj, type Requirement } from '../model/labels.js';
+import { isNativeRequirement, labelsConj, matchesConj, requirement, simplifyConj, type LabelConj, type Requirement } from '../model/labels.js';
 import type { Note } from '../model/notes.js';
 import type { TranslateOptions } from '../model/options.js';
 import { DIRECTIONS, NAMESPACE_NAME_LABEL, type Direction, type ModelPolicy, type ModelRule, type Opaque, type Peer, type ProtoPorts, type SubjectTerm } from '../model/policy.js';
@@ -40,7 +40,7 @@ interface Context {
 
 /** The pods a Service selects, as a model peer. */
 function servicePeer(s: Service, path: Peer['path']): Peer {
-  return { identity: { kind: 'pods', namespaces: [requirement(NAMESPACE_NAME_LABEL, 'In', [s.namespace])], pods: Object.entries(s.selector ?? {}).map(([k, v]) => requirement(k, 'In', [v])) }, opaque: [], path };
+  return { identity: { kind: 'pods', namespaces: [requirement(NAMESPACE_NAME_LABEL, 'In', [s.namespace])], pods: labelsConj(s.selector ?? {}) }, opaque: [], path };
 }
 
 /** Cilium toServices entries (cilium §3.3): by name (any namespace when none is given) or by Service labels. */
@@ -56,7 +56,7 @@ function ciliumServices(list: unknown, ctx: Context): Service[] | undefined {
     } else if (isPlainObject(item.k8sServiceSelector) && isPlainObject(item.k8sServiceSelector.selector)) {
       const ref = item.k8sServiceSelector;
       const sel = ref.selector as Record<string, unknown>;
-      const labels = isPlainObject(sel.matchLabels) ? Object.entries(sel.matchLabels).map(([k, v]) => requirement(k, 'In', [String(v)])) : [];
+      const labels = isPlainObject(sel.matchLabels) ? labelsConj(Object.fromEntries(Object.entries(sel.matchLabels).map(([k, v]) => [k, String(v)]))) : [];
       if (sel.matchExpressions !== undefined) return undefined;
       found = ctx.inv.services.filter((s) => matchesConj(labels, s.labels) && (typeof ref.namespace !== 'string' || s.namespace === ref.namespace));
     } else return undefined;
@@ -71,7 +71,7 @@ function serviceNote(services: Service[], path: Peer['path'], ctx: Context, port
 }
 
 /** Services a rule names (Cilium toServices, Calico services), as pods; the rule otherwise unchanged. */
-function resolveServices(m: ModelPolicy, d: Direction, r: ModelRule, ctx: Context): ModelRule {
+function resolveServices(d: Direction, r: ModelRule, ctx: Context): ModelRule {
   const cil = r.opaque.find((o) => o.code === 'cilium/to-services');
   if (cil && r.peers === 'any') {
     const services = ciliumServices(valueAt(ctx.raw, cil.path), ctx);
@@ -151,7 +151,7 @@ function resolveServiceAccount(pods: LabelConj, nsConj: LabelConj, ctx: Context)
   if (!ctx.inv.accountLabelsKnown && pods.some((r) => r.key.startsWith('pcsa.'))) return undefined;
   const out = new Map<string, LabelConj>();
   for (const p of chosen) {
-    const conj = simplifyConj([...rest, ...Object.entries(p.labels).map(([k, v]) => requirement(k, 'In', [v]))]);
+    const conj = simplifyConj([...rest, ...labelsConj(p.labels)]);
     if (conj === null) return undefined;
     if (others.some((q) => matchesConj(conj, q.labels))) return undefined;
     out.set(JSON.stringify(conj), conj);
@@ -181,8 +181,8 @@ function nodePeer(ctx: Context, path: Peer['path']): Peer | undefined {
   return { identity: { kind: 'any' }, addresses: [...new Set(cidrs)].sort().map((cidr) => ({ cidr, except: [] })), opaque: [], path };
 }
 
-function resolveRule(m: ModelPolicy, d: Direction, rule: ModelRule, ctx: Context): ModelRule {
-  const r = ctx.inv.services.length > 0 ? resolveServices(m, d, rule, ctx) : rule;
+function resolveRule(d: Direction, rule: ModelRule, ctx: Context): ModelRule {
+  const r = ctx.inv.services.length > 0 ? resolveServices(d, rule, ctx) : rule;
   if (r.peers === 'any') return r;
   let changed = false;
   const peers: Peer[] = [];
@@ -250,7 +250,7 @@ export function resolveInventory(m: ModelPolicy, options: TranslateOptions, raw:
   for (const d of DIRECTIONS) {
     const dp = out[d];
     if (!dp) continue;
-    const rules = dp.rules.map((r) => resolveRule(m, d, r, ctx));
+    const rules = dp.rules.map((r) => resolveRule(d, r, ctx));
     if (rules.some((r, i) => r !== dp.rules[i])) out = { ...out, [d]: { ...dp, rules } };
   }
   return { model: out, notes: ctx.notes };

@@ -15,7 +15,7 @@ import { lowerNativePolicy } from '../native/lower.js';
 import { validateNetworkPolicy } from '../native/validate.js';
 import { normalizeFindings, type Finding } from '../report/finding.js';
 import { compileOrdered } from '../translate/compile/compile.js';
-import { planAdminTier, type CnpPlan } from '../translate/cluster-policy/plan.js';
+import { planAdminTier } from '../translate/cluster-policy/plan.js';
 import { planFqdnPolicies } from '../translate/cluster-policy/fqdn.js';
 import { adminSlotChecks } from '../translate/cluster-policy/limits.js';
 import type { ClusterNetworkPolicyJson } from '../aws/types.js';
@@ -152,15 +152,30 @@ export function runPipeline(files: InputFile[], options: TranslateOptions, preFi
   const ordering = analyzeOrdering(nativeModels);
   const { compiled, fallbacks } = compileOrdered(nativeModels, ordering, options);
   const specsBySource = new Map<Entry, ReturnType<typeof translatePolicy>[]>();
-  const cnpsBySource = new Map<Entry, CnpPlan[]>();
   // --eks-auto-mode: domain-name egress as ApplicationNetworkPolicies (translate/cluster-policy/fqdn.ts).
   const fqdn = options.target === 'vpc-cni' && options.eksAutoMode ? planFqdnPolicies(entries.flatMap((e) => e.models.map((model) => ({ model, obj: e.obj })))) : undefined;
+  // The plans and notes of the Admin tier and the FQDN policies, by the source they come from (looked up once).
+  const ownerOf = new Map(entries.flatMap((e) => e.models.map((m) => [m, e] as const)));
+  const byOwner = <T extends { model: ModelPolicy }>(items: readonly T[] = []) => {
+    const out = new Map<Entry, T[]>();
+    for (const x of items) {
+      const e = ownerOf.get(x.model);
+      if (!e) continue;
+      const list = out.get(e);
+      if (list) list.push(x);
+      else out.set(e, [x]);
+    }
+    return out;
+  };
+  const cnpsBySource = byOwner(admin?.cnps);
+  const adminNotes = byOwner(admin?.notes);
+  const fqdnNotes = byOwner(fqdn?.notes);
+  const fqdnPlans = byOwner(fqdn?.plans);
   for (const e of entries) {
     if (e.cls !== 'calico-policy' && e.cls !== 'cilium-policy') continue;
-    const cnps = admin?.cnps.filter((c) => e.models.includes(c.model)) ?? [];
-    if (cnps.length > 0) cnpsBySource.set(e, cnps);
-    for (const n of admin?.notes.filter((x) => e.models.includes(x.model)) ?? []) e.notes.add(n.code, n.path, n.message);
-    for (const n of fqdn?.notes.filter((x) => e.models.includes(x.model)) ?? []) e.notes.add(n.code, n.path, n.message);
+    const cnps = cnpsBySource.get(e) ?? [];
+    for (const n of adminNotes.get(e) ?? []) e.notes.add(n.code, n.path, n.message);
+    for (const n of fqdnNotes.get(e) ?? []) e.notes.add(n.code, n.path, n.message);
     if (cnps.length > 0) e.notes.add('output/cluster-network-policy', [], `the Admin tier carries ${cnps.reduce((n, c) => n + c.rules.length, 0)} of its decisions as AWS ClusterNetworkPolicies (priorities ${[...new Set(cnps.map((c) => c.priority))].join(', ')}), evaluated before every NetworkPolicy by the VPC CNI engine (1.21 or later)`);
     // A model whose every direction the Admin tier decides in full needs no native policy.
     const translations = e.models.map(nativeOf).filter((m) => m.ingress !== undefined || m.egress !== undefined).map((m) => translatePolicy(m, ordering, options, compiled.get(m)));
@@ -170,23 +185,19 @@ export function runPipeline(files: InputFile[], options: TranslateOptions, preFi
     }
     for (const m of e.models) for (const n of networkBypassNotes(m, options)) e.notes.addNote(n);
     // A toFQDNs rule an ApplicationNetworkPolicy carries is not dropped: its own finding says where it went.
-    const carried = new Set((fqdn?.notes ?? []).filter((n) => n.code === 'vpc-cni/fqdn' && e.models.includes(n.model)).map((n) => JSON.stringify(n.path)));
+    const carried = new Set((fqdnNotes.get(e) ?? []).filter((n) => n.code === 'vpc-cni/fqdn').map((n) => JSON.stringify(n.path)));
     for (const t of translations) for (const d of t.decisions) if (!(d.code === 'cilium/to-fqdns' && carried.has(JSON.stringify(d.path)))) e.notes.add(d.code, d.path, d.message, d.opts);
     if (translations.length > 0 && translations.every((t) => t.skipped)) e.status = 'skipped';
     specsBySource.set(e, translations);
   }
-  for (const s of ordering.native) {
-    const src = sourceOf.get(s.policy) ?? s.policy;
-    const e = entries.find((x) => x.models.includes(src));
-    e?.notes.add(s.code, s.rule.path, s.message);
-  }
+  for (const s of ordering.native) ownerOf.get(sourceOf.get(s.policy) ?? s.policy)?.notes.add(s.code, s.rule.path, s.message);
 
   // Sources, outputs and names.
   const policyEntries = entries.filter((e) => e.cls !== 'other' && e.cls !== 'calico-set' && e.cls !== 'calico-tier' && e.cls !== 'cilium-cidr-group');
   for (const e of entries) if (!policyEntries.includes(e)) fileFindings.push(...e.notes.findings);
   const sources: SourceReport[] = policyEntries.map((e) => sourceReport(e));
   const outputs = assignOutputs(
-    policyEntries.map((e, i) => ({ index: i, entry: e.obj, cni: sources[i]!.cni, specs: specsBySource.get(e) ?? [], cnps: cnpsBySource.get(e) ?? [], anps: fqdn?.plans.filter((p) => e.models.includes(p.model)) ?? [], native: e.cls === 'native-policy' && (options.includeNative || e.emitNative === true) && usable(e) })),
+    policyEntries.map((e, i) => ({ index: i, entry: e.obj, cni: sources[i]!.cni, specs: specsBySource.get(e) ?? [], cnps: cnpsBySource.get(e) ?? [], anps: fqdnPlans.get(e) ?? [], native: e.cls === 'native-policy' && (options.includeNative || e.emitNative === true) && usable(e) })),
     sources,
   );
   policyEntries.forEach((e, i) => {

@@ -14,7 +14,7 @@ import { normalizeFindings, type Finding } from '../report/finding.js';
 import { resolveNamespaceLabels } from './resolve-namespaces.js';
 import { verifyCompiledSources } from './verify-compiled.js';
 import { compareAllowed, evaluateConnectionDetailed, verdictOfWitnesses, type VerifyOptions, type VerifyResult, type Witness } from '../verify/index.js';
-import { isNativeOutput, type OutputPolicy, type PipelineResult, type SourceReport, type Verdict, type Witnesses } from './types.js';
+import { type OutputPolicy, type PipelineResult, type SourceReport, type Verdict, type Witnesses } from './types.js';
 
 /** What the pipeline knows about each source beyond the report: what verification needs. */
 export interface PipelineInternals {
@@ -99,19 +99,32 @@ function verifyWhole(models: ModelPolicy[][], afterOf: (cni: 'calico' | 'cilium'
   return { verdict: combineVerdicts(results.map((r) => r.verdict)), witnesses: mergeWitnesses(results.map(witnessTexts)) };
 }
 
-/** Verifies the translator's own outputs; rejects (does not write) a translation found wider without notice. */
-export function verifyTranslation(result: PipelineResult, internals: PipelineInternals, options: TranslateOptions): void {
-  const opts = verifyOptions(options, internals.assumedExternal, 3);
+/**
+ * Both sides as the verifier sees them: the sources' models and a source's outputs (lowered once, on first use), with
+ * namespace selectors resolved against the cluster state.
+ */
+function verifierView(internals: PipelineInternals, options: TranslateOptions, outputsOf: (i: number) => OutputPolicy[]) {
   const models = internals.models.map((l) => l.map((m) => resolveNamespaceLabels(m, options.namespaceLabels)));
-  const lowerResolved = (p: OutputPolicy) => lowerOutput(p).map((m) => resolveNamespaceLabels(m, options.namespaceLabels));
-  const outputsOf = (i: number) => result.outputs.filter((o) => o.source === i).map((o) => o.policy);
-  const rejected = new Set<number>();
   const lowered = new Map<number, ModelPolicy[]>();
   const loweredOf = (i: number) => {
     let v = lowered.get(i);
-    if (!v) lowered.set(i, (v = outputsOf(i).flatMap(lowerResolved)));
+    if (!v) lowered.set(i, (v = outputsOf(i).flatMap((p) => lowerOutput(p).map((m) => resolveNamespaceLabels(m, options.namespaceLabels)))));
     return v;
   };
+  return { models, loweredOf };
+}
+
+/** Verifies the translator's own outputs; rejects (does not write) a translation found wider without notice. */
+export function verifyTranslation(result: PipelineResult, internals: PipelineInternals, options: TranslateOptions): void {
+  const opts = verifyOptions(options, internals.assumedExternal, 3);
+  const bySource = new Map<number, OutputPolicy[]>();
+  for (const o of result.outputs) {
+    const list = bySource.get(o.source);
+    if (list) list.push(o.policy);
+    else bySource.set(o.source, [o.policy]);
+  }
+  const { models, loweredOf } = verifierView(internals, options, (i) => bySource.get(i) ?? []);
+  const rejected = new Set<number>();
   const natives = models.flat().filter((m) => m.cni === 'native');
   const compiledResults = verifyCompiledSources(
     { models, compiled: internals.compiled, outputsOf: loweredOf },
@@ -152,7 +165,7 @@ export function verifyTranslation(result: PipelineResult, internals: PipelineInt
     }
   }, compiledResults);
   if (rejected.size > 0) result.outputs = result.outputs.filter((o) => !rejected.has(o.source));
-  const afterOf = (cni: 'calico' | 'cilium') => models.flatMap((m, i) => (m.some((p) => p.cni === cni) ? outputsOf(i).flatMap(lowerResolved) : []));
+  const afterOf = (cni: 'calico' | 'cilium') => models.flatMap((m, i) => (m.some((p) => p.cni === cni) && !rejected.has(i) ? loweredOf(i) : []));
   const whole = verifyWhole(models, afterOf, verifyOptions(options, internals.assumedExternal, 10));
   if (whole) result.wholeSet = whole;
 }
@@ -172,14 +185,17 @@ const SOURCE_ANNOTATION = 'netpol-migrate.io/source';
  */
 export function verifyAgainst(result: PipelineResult, internals: PipelineInternals, against: OutputPolicy[], options: TranslateOptions): void {
   const opts = verifyOptions(options, internals.assumedExternal, 5);
-  const models = internals.models.map((l) => l.map((m) => resolveNamespaceLabels(m, options.namespaceLabels)));
-  const lowerResolved = (p: OutputPolicy) => lowerOutput(p).map((m) => resolveNamespaceLabels(m, options.namespaceLabels));
   const bySource = new Map<string, OutputPolicy[]>();
   for (const p of against) {
     const key = p.metadata.annotations?.[SOURCE_ANNOTATION];
-    if (key) bySource.set(key, [...(bySource.get(key) ?? []), p]);
+    if (!key) continue;
+    const list = bySource.get(key);
+    if (list) list.push(p);
+    else bySource.set(key, [p]);
   }
   const keyOf = (s: SourceReport) => `${s.ref.apiVersion}/${s.ref.kind} ${s.ref.namespace ? s.ref.namespace + '/' : ''}${s.ref.name}`;
+  const { models, loweredOf } = verifierView(internals, options, (i) => bySource.get(keyOf(result.sources[i]!)) ?? []);
+  const lowerResolved = (p: OutputPolicy) => lowerOutput(p).map((m) => resolveNamespaceLabels(m, options.namespaceLabels));
   const matched = new Set<number>();
   result.sources.forEach((s, i) => {
     // Nothing of the translator's own output is written or compared in this mode.
@@ -191,12 +207,6 @@ export function verifyAgainst(result: PipelineResult, internals: PipelineInterna
       s.findings.push(findingAt(internals.objects[i]!, [], 'output/against-unmatched', 'info', 'no policy of --against names this source (annotation netpol-migrate.io/source): only the whole-set verdict covers it', 'none'));
     }
   });
-  const givenOf = new Map<number, ModelPolicy[]>();
-  const loweredOf = (i: number) => {
-    let v = givenOf.get(i);
-    if (!v) givenOf.set(i, (v = (bySource.get(keyOf(result.sources[i]!)) ?? []).flatMap(lowerResolved)));
-    return v;
-  };
   // Ordered sources (Deny, Pass, tiers) are compared in context, as the translator's own compiled outputs are: what
   // a given policy must allow depends on the others.
   const inContext = new Set([...internals.compiled].filter((i) => matched.has(i)));

@@ -176,7 +176,7 @@ function ipBlockPeer(cidr: string, except: string[]): NetworkPolicyPeerJson {
   return except.length > 0 ? { ipBlock: { cidr, except: [...except] } } : { ipBlock: { cidr } };
 }
 
-function translatePorts(list: ProtoPorts[]): NetworkPolicyPortJson[] {
+export function translatePorts(list: ProtoPorts[]): NetworkPolicyPortJson[] {
   const out: NetworkPolicyPortJson[] = [];
   for (const p of list) {
     if (p.ranges === undefined) {

@@ -16,7 +16,7 @@ import { parseAddress } from './concrete-match.js';
 import { ALL_IPS, ipPoint, ipsOfCidrs, ivContains, ivMinus } from './intervals.js';
 import { ABSENT, lbHas, vs, vsHas } from './labelset.js';
 import { policyRegions, type PolicyRegions } from './regions.js';
-import { ALL_PORTS, ANY_EP, epKey, NS_UNIVERSE, Space, type Box, type Ep } from './space.js';
+import { ALL_PORTS, ANY_EP, epKey, Space, type Box, type Ep } from './space.js';
 
 export interface SpaceOptions {
   /** Address ranges of pods: pods have IPs inside, endpoints outside the cluster have IPs outside. */

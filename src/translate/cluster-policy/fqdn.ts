@@ -9,9 +9,9 @@
  */
 import type { SourceObject } from '../../io/documents.js';
 import { isPlainObject, valueAt } from '../../io/documents.js';
-import type { ModelPolicy, ProtoPorts } from '../../model/policy.js';
-import type { NetworkPolicyPortJson } from '../../native/types.js';
+import type { ModelPolicy } from '../../model/policy.js';
 import type { JsonPath } from '../../report/finding.js';
+import { translatePorts } from '../rules.js';
 import { toLabelSelector } from '../selectors.js';
 import type { ApplicationNetworkPolicyJson } from '../../aws/types.js';
 
@@ -43,14 +43,6 @@ export function domainNameOf(sel: unknown): { name: string } | { why: string } {
   return { name };
 }
 
-function nativePorts(ports: 'all' | ProtoPorts[]): NetworkPolicyPortJson[] | undefined {
-  if (ports === 'all') return undefined;
-  return ports.flatMap((p) => [
-    ...(p.ranges === undefined ? [{ protocol: p.protocol }] : p.ranges.map(([a, b]) => (a === b ? { protocol: p.protocol, port: a } : { protocol: p.protocol, port: a, endPort: b }))),
-    ...(p.named ?? []).map((n) => ({ protocol: p.protocol, port: n })),
-  ]);
-}
-
 export function planFqdnPolicies(items: ReadonlyArray<{ model: ModelPolicy; obj: SourceObject }>): { plans: FqdnPlan[]; notes: FqdnNote[] } {
   const plans: FqdnPlan[] = [];
   const notes: FqdnNote[] = [];
@@ -71,7 +63,7 @@ export function planFqdnPolicies(items: ReadonlyArray<{ model: ModelPolicy; obj:
         notes.push({ model, code: 'vpc-cni/fqdn-pattern', path: fq.path, message: `${bad?.why ?? 'no names'}; the rule stays dropped` });
         continue;
       }
-      const ports = nativePorts(r.ports);
+      const ports = r.ports === 'all' ? undefined : translatePorts(r.ports);
       egress.push({ to: [{ domainNames: [...new Set(names.map((n) => (n as { name: string }).name))] }], ...(ports ? { ports } : {}) });
       origins.push(fq.path.map(String).join('/'));
       notes.push({ model, code: 'vpc-cni/fqdn', path: fq.path, message: 'written as an ApplicationNetworkPolicy with domainNames (EKS Auto Mode only: the open-source VPC CNI agent drops domain rules); which addresses it allows depends on DNS at run time' });

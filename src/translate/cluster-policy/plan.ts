@@ -28,7 +28,7 @@ import type { JsonPath } from '../../report/finding.js';
 import { toPointer } from '../../report/finding.js';
 import { calicoChain, calicoPlace } from '../../verify/common.js';
 import { orderTieNote } from '../compile/compile.js';
-import { andConj, matchesConj, requirement } from '../../model/labels.js';
+import { andConj, labelsConj, matchesConj, requirement } from '../../model/labels.js';
 import { ALL_NETWORKS, expressRule, networkPeers, podsPeer } from './rules.js';
 
 export interface CnpRulePlan {
@@ -108,8 +108,7 @@ function serviceBypass(action: CnpAction, r: ModelRule, options: TranslateOption
       if (!s.selector) continue;
       const nsLabels = { ...(options.namespaceLabels?.[s.namespace] ?? {}), [NAMESPACE_NAME_LABEL]: s.namespace };
       if (!matchesConj(namespaces, nsLabels)) continue;
-      const selects = Object.entries(s.selector).map(([k, v]) => requirement(k, 'In', [v]));
-      if (andConj(pods, selects) !== null && !matchesConj(pods, s.selector)) {
+      if (andConj(pods, labelsConj(s.selector)) !== null && !matchesConj(pods, s.selector)) {
         return `Service ${s.namespace}/${s.name} selects some of the pods this ${action} names by other labels: the VPC CNI engine checks egress before Service translation and does not match its ClusterIP, so traffic through it ${action === 'Deny' ? 'is not denied' : 'is not passed on and a later rule decides it'}`;
       }
     }
@@ -117,7 +116,7 @@ function serviceBypass(action: CnpAction, r: ModelRule, options: TranslateOption
   return undefined;
 }
 
-function ruleOrigin(m: ModelPolicy, r: ModelRule): string {
+function ruleOrigin(r: ModelRule): string {
   return toPointer(r.entryPath ?? r.path);
 }
 
@@ -203,7 +202,7 @@ function planCalico(models: readonly ModelPolicy[], direction: Direction, option
           current = { model: m, direction, priority, subjects, rules: [] };
           plan.cnps.push(current);
         }
-        current.rules.push({ action, peers: e.peers, ...(e.ports ? { ports: e.ports } : {}), origin: ruleOrigin(m, r) });
+        current.rules.push({ action, peers: e.peers, ...(e.ports ? { ports: e.ports } : {}), origin: ruleOrigin(r) });
         const bypass = direction === 'egress' && action !== 'Accept' ? serviceBypass(action, r, options) : undefined;
         if (bypass) plan.notes.push({ model: m, code: 'vpc-cni/deny-before-dnat', path: r.path, message: bypass });
         if (e.kind === 'full' && r.action !== 'pass' && !passed) natives.removeRule(m, direction, r);
@@ -240,7 +239,7 @@ function planCilium(m: ModelPolicy, options: TranslateOptions, plan: AdminPlan, 
         continue;
       }
       if (e.kind === 'none') continue;
-      rules.push({ action: 'Deny', peers: e.peers, ...(e.ports ? { ports: e.ports } : {}), origin: ruleOrigin(m, r) });
+      rules.push({ action: 'Deny', peers: e.peers, ...(e.ports ? { ports: e.ports } : {}), origin: ruleOrigin(r) });
       const bypass = direction === 'egress' ? serviceBypass('Deny', r, options) : undefined;
       if (bypass) plan.notes.push({ model: m, code: 'vpc-cni/deny-before-dnat', path: r.entryPath ?? r.path, message: bypass });
       if (e.kind === 'full') natives.removeRule(m, direction, r);

@@ -146,7 +146,6 @@ function coversEveryPeer(space: Space, boxes: readonly Box[]): boolean {
 /** Peers of one rule: the union of the boxes' peers ('any' when it is every peer). */
 function nativePeers(space: Space, boxes: readonly Box[], direction: Direction, namespace: string, lost: string[]): NetworkPolicyPeerJson[] | 'any' {
   if (boxes.some((b) => b.b.k === 'any')) return 'any';
-  const first = boxes[0]!;
   // Every peer needs pods, outside addresses and entities at once: check the kinds before the (costly) cover test.
   const kinds = new Set(boxes.map((b) => b.b.k));
   if (kinds.has('pod') && kinds.has('ext') && kinds.has('ent') && coversEveryPeer(space, boxes)) return 'any';
