@@ -68,7 +68,8 @@ export function complementCidrs(cidrs: string[]): string[] {
   return out;
 }
 
-function rangeToCidrs(family: 4 | 6, width: number, lo: bigint, hi: bigint): string[] {
+/** The fewest prefixes that cover exactly [lo, hi] (family-relative bits). */
+export function rangeToCidrs(family: 4 | 6, width: number, lo: bigint, hi: bigint): string[] {
   const out: string[] = [];
   let cur = lo;
   while (cur <= hi) {

@@ -2,6 +2,7 @@
  * The pure core of the tool: parsed input files in, translated policies, per-source reports and findings out
  * (DESIGN.md data flow: parse -> lower -> translate -> report). No I/O happens here.
  */
+import { addTo } from '../model/multimap.js';
 import { lowerCalicoPolicy, type TierInfo } from '../calico/lower.js';
 import { collectNetworkSets } from '../calico/network-sets.js';
 import { lowerCiliumPolicy } from '../cilium/lower.js';
@@ -160,10 +161,7 @@ export function runPipeline(files: InputFile[], options: TranslateOptions, preFi
     const out = new Map<Entry, T[]>();
     for (const x of items) {
       const e = ownerOf.get(x.model);
-      if (!e) continue;
-      const list = out.get(e);
-      if (list) list.push(x);
-      else out.set(e, [x]);
+      if (e) addTo(out, e, x);
     }
     return out;
   };

@@ -5,6 +5,7 @@
  * selects. One comparison per namespace serves all compiled sources there; each witness goes to the sources that
  * select its subject pod.
  */
+import { addTo } from '../model/multimap.js';
 import { matchesConj } from '../model/labels.js';
 import type { ModelPolicy } from '../model/policy.js';
 import { compareAllowed, verdictOfWitnesses, type VerifyOptions, type VerifyResult, type Witness } from '../verify/index.js';
@@ -31,25 +32,28 @@ export function verifyCompiledSources(ctx: CompiledContext, opts: VerifyOptions)
   const natives = ctx.models.flatMap((m) => m.filter((p) => p.cni === 'native'));
   const families = new Map<string, number[]>();
   ctx.models.forEach((m, i) => {
-    for (const cni of new Set(m.map((p) => p.cni))) families.set(cni, [...(families.get(cni) ?? []), i]);
+    for (const cni of new Set(m.map((p) => p.cni))) addTo(families, cni, i);
   });
-  const byKey = new Map<string, number[]>();
+  const groups = new Map<string, { cni: string; ns: string; members: number[] }>();
   for (const i of ctx.compiled) {
     const cni = ctx.models[i]![0]!.cni;
     // The namespaces it has outputs in, and its own (an output may be empty there).
     const namespaces = new Set([...ctx.outputsOf(i), ...ctx.models[i]!].flatMap((m) => (m.namespace === null ? [] : [m.namespace])));
-    for (const ns of namespaces) byKey.set(`${cni}/${ns}`, [...(byKey.get(`${cni}/${ns}`) ?? []), i]);
+    for (const ns of namespaces) {
+      const key = `${cni}/${ns}`;
+      const g = groups.get(key);
+      if (g) g.members.push(i);
+      else groups.set(key, { cni, ns, members: [i] });
+    }
     out.set(i, { verdict: 'exact', narrower: [], wider: [], unknown: [], unconfirmed: 0 });
   }
-  for (const [key, members] of byKey) {
-    const slash = key.indexOf('/');
-    const cni = key.slice(0, slash);
-    const ns = key.slice(slash + 1);
+  for (const { cni, ns, members } of groups.values()) {
     const family = families.get(cni) ?? [];
     const local = (p: ModelPolicy) => p.namespace === null || p.namespace === ns;
-    const before = [...family.flatMap((i) => ctx.models[i]!.filter(local)), ...natives.filter(local)];
+    const localNatives = natives.filter(local);
+    const before = [...family.flatMap((i) => ctx.models[i]!.filter(local)), ...localNatives];
     // Cluster-scoped outputs (ClusterNetworkPolicies) count in every namespace.
-    const after = [...family.flatMap((i) => ctx.outputsOf(i).filter(local)), ...natives.filter(local)];
+    const after = [...family.flatMap((i) => ctx.outputsOf(i).filter(local)), ...localNatives];
     const max = Math.min(50, 3 * members.length);
     const r = compareAllowed(before, after, { ...opts, timeLimitMs: Math.min(PER_NAMESPACE_MS, opts.timeLimitMs ?? PER_NAMESPACE_MS), maxWitnesses: max, focus: members.flatMap((i) => ctx.models[i]!), focusNamespaces: [ns] });
     // A capped search may have missed the differences of some members: their verdict is not known to be exact.

@@ -4,6 +4,7 @@
  * and the same for the whole policy set. The translator is not trusted: its claims are replaced by the verifier's
  * verdicts, and a translation found wider without having said so is an internal error and is not written.
  */
+import { addTo } from '../model/multimap.js';
 import { findingAt, type SourceObject } from '../io/documents.js';
 import { complementCidrs } from '../model/blocks.js';
 import type { TranslateOptions } from '../model/options.js';
@@ -118,11 +119,7 @@ function verifierView(internals: PipelineInternals, options: TranslateOptions, o
 export function verifyTranslation(result: PipelineResult, internals: PipelineInternals, options: TranslateOptions): void {
   const opts = verifyOptions(options, internals.assumedExternal, 3);
   const bySource = new Map<number, OutputPolicy[]>();
-  for (const o of result.outputs) {
-    const list = bySource.get(o.source);
-    if (list) list.push(o.policy);
-    else bySource.set(o.source, [o.policy]);
-  }
+  for (const o of result.outputs) addTo(bySource, o.source, o.policy);
   const { models, loweredOf } = verifierView(internals, options, (i) => bySource.get(i) ?? []);
   const rejected = new Set<number>();
   const natives = models.flat().filter((m) => m.cni === 'native');
@@ -188,10 +185,7 @@ export function verifyAgainst(result: PipelineResult, internals: PipelineInterna
   const bySource = new Map<string, OutputPolicy[]>();
   for (const p of against) {
     const key = p.metadata.annotations?.[SOURCE_ANNOTATION];
-    if (!key) continue;
-    const list = bySource.get(key);
-    if (list) list.push(p);
-    else bySource.set(key, [p]);
+    if (key) addTo(bySource, key, p);
   }
   const keyOf = (s: SourceReport) => `${s.ref.apiVersion}/${s.ref.kind} ${s.ref.namespace ? s.ref.namespace + '/' : ''}${s.ref.name}`;
   const { models, loweredOf } = verifierView(internals, options, (i) => bySource.get(keyOf(result.sources[i]!)) ?? []);

@@ -172,7 +172,7 @@ export function isAssumedExternal(cidr: string, options: TranslateOptions): bool
   return !cidr.endsWith('/0') && !options.clusterCidrs.some((x) => familyOf(x) === familyOf(cidr)) && privateRangeOf(cidr) === undefined;
 }
 
-function ipBlockPeer(cidr: string, except: string[]): NetworkPolicyPeerJson {
+export function ipBlockPeer(cidr: string, except: string[]): NetworkPolicyPeerJson {
   return except.length > 0 ? { ipBlock: { cidr, except: [...except] } } : { ipBlock: { cidr } };
 }
 
@@ -189,7 +189,7 @@ export function translatePorts(list: ProtoPorts[]): NetworkPolicyPortJson[] {
   return out;
 }
 
-function dedupe(peers: NetworkPolicyPeerJson[]): NetworkPolicyPeerJson[] {
+export function dedupe(peers: NetworkPolicyPeerJson[]): NetworkPolicyPeerJson[] {
   const seen = new Set<string>();
   return peers.filter((p) => {
     const k = JSON.stringify(p);

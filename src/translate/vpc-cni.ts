@@ -3,6 +3,7 @@
  * trie per direction (vpc-cni-target §1.3): at most 24 (protocol, port) entries per address key (§2.1), and every
  * `except` written as a deny key of its own that also blocks that range for the other policies (bug B3).
  */
+import { addTo } from '../model/multimap.js';
 import { cidrContains, familyOf } from '../model/blocks.js';
 import { andConj, type LabelConj } from '../model/labels.js';
 import { labelSelectorConj } from '../native/lower.js';
@@ -59,11 +60,7 @@ export function vpcCniChecks(policies: NetworkPolicyJson[]): VpcCniFinding[] {
   const out: VpcCniFinding[] = [];
   const subjects = policies.map((p) => labelSelectorConj(p.spec.podSelector));
   const sameNamespace = new Map<string, number[]>();
-  policies.forEach((p, i) => {
-    const list = sameNamespace.get(p.metadata.namespace);
-    if (list) list.push(i);
-    else sameNamespace.set(p.metadata.namespace, [i]);
-  });
+  policies.forEach((p, i) => addTo(sameNamespace, p.metadata.namespace, i));
   // Each policy's views are needed once per policy that shares its pods: computed once.
   const views = new Map<string, RuleView[]>();
   const viewsOf = (i: number, d: 'ingress' | 'egress') => {

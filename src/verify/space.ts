@@ -225,13 +225,7 @@ export class Space {
     return (x.port !== y.port && !ivOverlaps(x.port, y.port)) || (x.a !== y.a && this.epDisjoint(x.a, y.a)) || (x.b !== y.b && this.epDisjoint(x.b, y.b));
   }
 
-  /** x − y as disjoint boxes. */
-  boxMinus(x: Box, y: Box): Box[] {
-    if (this.boxDisjoint(x, y)) return [x];
-    return this.overlapMinus(x, y);
-  }
-
-  /** x − y for boxes known to overlap. */
+  /** x − y as disjoint boxes, for boxes known to overlap (`minus` tests that first). */
   private overlapMinus(x: Box, y: Box): Box[] {
     const out: Box[] = [];
     if (x.a !== y.a) for (const a of this.epMinus(x.a, y.a)) out.push({ a, b: x.b, port: x.port });

@@ -6,6 +6,7 @@
  * `symbolicVerdict` classifies one concrete connection with these sets: the symbolic counterpart of
  * `evaluateConnection`, used to test the engine against the concrete evaluator.
  */
+import { addTo } from '../model/multimap.js';
 import type { LabelConj } from '../model/labels.js';
 import { NAMESPACE_NAME_LABEL, type Direction, type ModelPolicy, type Peer } from '../model/policy.js';
 import { calicoAllowed, cellContext, ciliumAllowed, type Allowed, type CalicoTier, type CellContext } from './allowed.js';
@@ -116,7 +117,7 @@ function sideData(space: Space, policies: readonly ModelPolicy[]): SideData {
   regions.forEach((r, i) => d.rank.set(r, i));
   for (const pr of regions) {
     if (pr.subjectNames === null) d.global.push(pr);
-    else for (const n of pr.subjectNames) d.byName.set(n, [...(d.byName.get(n) ?? []), pr]);
+    else for (const n of pr.subjectNames) addTo(d.byName, n, pr);
   }
   if (mode === 'calico') {
     const byPolicy = new Map(regions.map((r) => [r.policy, r]));

@@ -10,6 +10,7 @@
  * keeps its rule-by-rule translation, which is exact for it. What native rules cannot say is left out and reported
  * (fail-closed): the output is the closest narrower set.
  */
+import { addTo } from '../../model/multimap.js';
 import { cidrContains, familyOf } from '../../model/blocks.js';
 import type { TranslateOptions } from '../../model/options.js';
 import { DIRECTIONS, NAMESPACE_NAME_LABEL, type Direction, type ModelPolicy, type Peer, type SubjectTerm } from '../../model/policy.js';
@@ -85,7 +86,7 @@ export function compileOrdered(models: readonly ModelPolicy[], ordering: Orderin
       if (known) targets.set(p, [...nss].sort());
     }
     const byNamespace = new Map<string, ModelPolicy[]>();
-    for (const [p, nss] of targets) for (const n of nss) byNamespace.set(n, [...(byNamespace.get(n) ?? []), p]);
+    for (const [p, nss] of targets) for (const n of nss) addTo(byNamespace, n, p);
     const assumed = cni === 'cilium' ? assumedExternalBlocks(family, options) : [];
     const failed = new Set<ModelPolicy>();
     const partial = new Map<ModelPolicy, CompiledPolicy>();
@@ -276,7 +277,7 @@ function orderTies(space: Space, list: readonly ModelPolicy[], subjects: Map<Mod
       if (q === p || place(q).tier !== place(p).tier || place(q).order !== place(p).order) continue;
       if (!decides(p) && !decides(q)) continue;
       if (space.and(subjects.get(p)!.U, subjects.get(q)!.U).length === 0) continue;
-      out.set(p, [...(out.get(p) ?? []), orderTieNote(p, q)]);
+      addTo(out, p, orderTieNote(p, q));
     }
   }
   return out;

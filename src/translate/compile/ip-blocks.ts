@@ -3,6 +3,7 @@
  * entries, or several plain CIDRs, whichever is shorter (k8s §1.6: every except lies inside its cidr).
  */
 import { formatCidr, type IpFamily } from '../../model/cidr.js';
+import { rangeToCidrs } from '../../model/blocks.js';
 import type { CidrBlock } from '../../model/policy.js';
 import { ivAnd, ivMinus, ivNormalize, V6_OFFSET, type Interval, type IntervalSet } from '../../verify/intervals.js';
 
@@ -12,24 +13,9 @@ function familyRange(f: IpFamily): Interval<bigint> {
   return f === 4 ? [0n, V6_OFFSET - 1n] : [V6_OFFSET, V6_OFFSET + (1n << 128n) - 1n];
 }
 
-/** The fewest prefixes that cover exactly [first, last] (family-relative bits). */
-function rangeToCidrs(f: IpFamily, first: bigint, last: bigint): string[] {
-  const out: string[] = [];
-  const width = WIDTH[f];
-  let x = first;
-  while (x <= last) {
-    let size = 0;
-    while (size < width && (x & (1n << BigInt(size))) === 0n) size++;
-    while (size > 0 && x + (1n << BigInt(size)) - 1n > last) size--;
-    out.push(formatCidr(f, x, width - size));
-    x += 1n << BigInt(size);
-  }
-  return out;
-}
-
 function cidrsOf(f: IpFamily, set: IntervalSet<bigint>): string[] {
   const base = f === 4 ? 0n : V6_OFFSET;
-  return set.flatMap(([a, b]) => rangeToCidrs(f, a - base, b - base));
+  return set.flatMap(([a, b]) => rangeToCidrs(f, WIDTH[f], a - base, b - base));
 }
 
 /** The smallest prefix that holds both ends (family-relative bits). */

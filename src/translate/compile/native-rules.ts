@@ -13,7 +13,7 @@ import { HOST_ENTITY, isNamedPortKey, OTHER_PROTOCOLS_POINT, parseNamedPortKey, 
 import { ivAnd, ivContains, ivEqual, ivMinus, ivNormalize, ivSubset, type Interval, type IntervalSet } from '../../verify/intervals.js';
 import { ABSENT, ANY_VALUE, lbKey, vs, vsEqual, vsIsFull, vsMinus, type LabelBox, type ValueSet } from '../../verify/labelset.js';
 import { ALL_PORTS, type Box, type Ep, type PortSet, type Space } from '../../verify/space.js';
-import type { NativeRule } from '../rules.js';
+import { dedupe, ipBlockPeer, type NativeRule } from '../rules.js';
 import { toLabelSelector } from '../selectors.js';
 import { blocksOfIps } from './ip-blocks.js';
 import { conjsOfBox } from './label-boxes.js';
@@ -178,17 +178,13 @@ function nativePeers(space: Space, boxes: readonly Box[], direction: Direction, 
   const missingPods = ivMinus(space.podIps, podsByAddress);
   const needed = ivNormalize([...extCovered, ...byAddressOnly.flat()]);
   const block = ivAnd(ivMinus(ivMinus(ivNormalize([...extCovered, ...podsByAddress]), missingExt), missingPods), needed);
-  for (const b of blocksOfIps(block)) out.push(b.except.length ? { ipBlock: { cidr: b.cidr, except: b.except } } : { ipBlock: { cidr: b.cidr } });
+  for (const b of blocksOfIps(block)) out.push(ipBlockPeer(b.cidr, b.except));
   const extLost = ivMinus(extCovered, block);
   if (extLost.length) lost.push(`addresses outside the cluster in ${describeIps(extLost)}: an ipBlock would also match pods there${space.podIps === space.extIps ? ' (pass --cluster-cidr to tell them apart)' : ''}`);
   const podLost = ivMinus(ivNormalize(byAddressOnly.flat()), block);
   if (podLost.length) lost.push(`pods with addresses in ${describeIps(podLost)}: an ipBlock would also match addresses outside the cluster there`);
   for (const r of restricted) lost.push(`pods ${lbKey(r.pod) || 'with any labels'} with addresses in ${describeIps(r.ip)} (native peers cannot combine labels and addresses)`);
-  const seen = new Set<string>();
-  return out.filter((p) => {
-    const k = JSON.stringify(p);
-    return seen.has(k) ? false : (seen.add(k), true);
-  });
+  return dedupe(out);
 }
 
 /**
