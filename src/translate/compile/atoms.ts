@@ -36,7 +36,10 @@ function restrict(space: Space, e: WalkEntry, atom: Ep): { entry: WalkEntry; key
     if (r.m.L.every((b) => b.a === space.podU) && r.m.U.every((b) => b.a === space.podU)) return r;
     const L = onAtom(r.m.L);
     const m: Tri = r.m.exact ? tri(L) : tri(L, onAtom(r.m.U));
-    keys.push(`${i}:${L.length}/${m.U.length}`);
+    // Which of the rule's boxes apply, not how many: two atoms may keep the same number of different boxes (one named
+    // port each), and atoms that share a key share one walk (as verify/symbolic.ts keys its atoms).
+    const mask = (boxes: readonly Box[]) => boxes.map((b) => (b.a === space.podU || space.epSubset(atom, b.a) ? 1 : 0)).join('');
+    keys.push(`${i}:${mask(r.m.L)}/${mask(r.m.U)}`);
     return { ...r, m };
   });
   const S = sure ? tri([univ]) : tri([], [univ]);
