@@ -28,6 +28,8 @@ export interface TranslateOptions {
   verify: boolean;
   /** Longest a whole-set comparison may run before its verdict is reported unknown (`--verify-time-limit`). */
   verifyTimeLimitMs: number;
+  /** Longest one namespace's compile may take before it falls back (default 3 s; no command-line option). */
+  compileTimeLimitMs?: number;
   /** `networkpolicy` (native only) or `vpc-cni` (also AWS ClusterNetworkPolicy, VPC CNI 1.21 or later). */
   target: 'networkpolicy' | 'vpc-cni';
   /** The cluster runs EKS Auto Mode, whose agent enforces domain-name peers (`--eks-auto-mode`). */

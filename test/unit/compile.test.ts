@@ -5,6 +5,7 @@
  * checks concrete connections on the emitted policies and the verifier's verdict.
  */
 import { expect } from 'chai';
+import { generatePolicies } from '../../scripts/bench-generate.js';
 import { DEFAULT_OPTIONS } from '../../src/model/options.js';
 import { internalsOf } from '../../src/pipeline/verify.js';
 import { analyzeOrdering } from '../../src/translate/ordering.js';
@@ -239,5 +240,14 @@ describe('compile: ordered policies as allow-only native sets', () => {
       expect(ts[0]!.decisions.map((d) => d.code)).to.include('cilium/deny');
       expect(ts[0]!.specs[0]!.spec.ingress).to.equal(undefined);
     });
+  });
+
+  it('falls back, never crashes, when a namespace runs out of time anywhere in its compile', () => {
+    // One namespace of synthetic ordered policies (the benchmark's generator), with no time at all: every compiled
+    // namespace must fall back with its reason, whichever step of the compile the limit hits.
+    const c = convert(generatePolicies(10, 1), { compileTimeLimitMs: -1 });
+    const fallbacks = c.sources.flatMap((s) => s.findings).filter((f) => f.code === 'output/compile-fallback');
+    expect(fallbacks.length).to.be.greaterThan(0);
+    for (const f of fallbacks) expect(f.message).to.contain('ran past its time limit');
   });
 });

@@ -91,7 +91,7 @@ export function compileOrdered(models: readonly ModelPolicy[], ordering: Orderin
     const failed = new Set<ModelPolicy>();
     const partial = new Map<ModelPolicy, CompiledPolicy>();
     for (const [ns, want] of [...byNamespace].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-      const r = compileNamespace(ns, new Set(want), scope, cni, options, assumed);
+      const r = compileWithinLimit(() => compileNamespace(ns, new Set(want), scope, cni, options, assumed));
       if (typeof r === 'string') {
         for (const p of want) {
           failed.add(p);
@@ -113,6 +113,19 @@ export function compileOrdered(models: readonly ModelPolicy[], ordering: Orderin
     for (const [p, c] of partial) if (!failed.has(p)) out.set(p, finish(p, c, targets.get(p)!));
   }
   return { compiled: out, fallbacks };
+}
+
+/**
+ * The time limit holds for the whole of a namespace's compile, the walk and the writing back of its boxes alike (both
+ * run on the namespace's Space and its deadline): past it, the namespace falls back.
+ */
+function compileWithinLimit<T>(run: () => T): T | 'time-limit' {
+  try {
+    return run();
+  } catch (e) {
+    if (e instanceof VerifyTimeout) return 'time-limit';
+    throw e;
+  }
 }
 
 /** Adds the notes that hold for the policy as a whole. */
@@ -209,7 +222,7 @@ function compileNamespace(ns: string, want: Set<ModelPolicy>, scope: readonly Mo
   // Pods live in --cluster-cidr (outside addresses everywhere else); without it pods may be anywhere except in the
   // public blocks assumed external (rules.ts), and outside addresses anywhere.
   const space = options.clusterCidrs.length ? makeSpace({ clusterCidrs: options.clusterCidrs }) : new Space(ivMinus(ALL_IPS, ipsOfCidrs(assumed)), ALL_IPS);
-  space.deadline = Date.now() + NAMESPACE_TIME_LIMIT_MS;
+  space.deadline = Date.now() + (options.compileTimeLimitMs ?? NAMESPACE_TIME_LIMIT_MS);
   const local = scope.filter((p) => p.namespace === null || p.namespace === ns);
   const subjects = new Map(local.map((p) => [p, subjectIn(space, p, ns, options)]));
   const inNs = local.filter((p) => subjects.get(p)!.U.length > 0);
@@ -234,14 +247,8 @@ function compileNamespace(ns: string, want: Set<ModelPolicy>, scope: readonly Mo
     chains.set(d, cni === 'calico' ? calicoChain(list, d).map((t) => ({ defaultPass: t.defaultPass, entries: t.policies.map((p) => entry(p, d)) })) : [{ defaultPass: false, entries: list.map((p) => entry(p, d)) }]);
   }
   const walk = (c: Box[], tiers: WalkTier[]) => (cni === 'calico' ? calicoWalk(space, c, tiers, want) : ciliumWalk(space, tiers[0]?.entries ?? [], want));
-  let atoms: Ep[] | null = null;
-  try {
-    atoms = subjectAtoms(space, cell[0]!.a, [...chains.values()].flatMap((t) => t.flatMap((x) => x.entries)));
-    for (const d of DIRECTIONS) allowed.set(d, atoms ? walkPerAtom(space, atoms, chains.get(d)!, walk) : walk(cell, chains.get(d)!));
-  } catch (e) {
-    if (e instanceof VerifyTimeout) return 'time-limit';
-    throw e;
-  }
+  const atoms = subjectAtoms(space, cell[0]!.a, [...chains.values()].flatMap((t) => t.flatMap((x) => x.entries)));
+  for (const d of DIRECTIONS) allowed.set(d, atoms ? walkPerAtom(space, atoms, chains.get(d)!, walk) : walk(cell, chains.get(d)!));
   const out = new Map<ModelPolicy, CompiledPolicy>();
   for (const p of want) {
     const S = subjects.get(p)!;
